@@ -1,0 +1,57 @@
+"""`manage.py generate_history --years 10 --seed 1 [--scale full]`: synthetic history at scale."""
+
+import datetime as dt
+
+from django.core.management.base import BaseCommand, CommandError
+
+from bench.generator import generate_history
+from episodes.models import Episode
+
+
+class Command(BaseCommand):
+    help = "Skapar en realistisk, fiktiv historik för Göteborgsområdet (för prestandamätning)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--years", type=float, default=1.0, help="År av historik (standard 1).")
+        parser.add_argument(
+            "--seed", type=int, default=1, help="Slumpfrö; samma frö ger samma data."
+        )
+        parser.add_argument(
+            "--scale",
+            choices=["full", "small"],
+            default="full",
+            help="full: hela registret och ~40 000 vårdtillfällen/år; small: demoregistret.",
+        )
+        parser.add_argument("--episodes-per-year", type=int, default=None)
+        parser.add_argument(
+            "--end",
+            default=None,
+            help="Historiken slutar här (ISO-tid, standard nu); samma värde ger samma data.",
+        )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Lägg till även om databasen redan har vårdtillfällen.",
+        )
+
+    def handle(self, *args, years, seed, scale, episodes_per_year, end, force, **options):
+        if Episode.objects.exists() and not force:
+            raise CommandError(
+                "Databasen har redan vårdtillfällen; använd en tom databas eller --force."
+            )
+        end_at = None
+        if end:
+            end_at = dt.datetime.fromisoformat(end)
+            if end_at.tzinfo is None:
+                raise CommandError("--end behöver en tidszon, t.ex. 2025-06-01T12:00+02:00.")
+        verbose = options["verbosity"] >= 1
+        report = generate_history(
+            years=years,
+            seed=seed,
+            end=end_at,
+            scale=scale,
+            episodes_per_year=episodes_per_year,
+            log=(lambda line: self.stdout.write(line)) if verbose else (lambda line: None),
+        )
+        for line in report.lines():
+            self.stdout.write(line)

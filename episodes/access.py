@@ -1,0 +1,190 @@
+"""Need-to-know: the only way to reach patient data, and the access log it writes.
+
+A user reaches an episode (and its individual) only while one of the user's units, in a
+care role, is a party to it; a unit keeps read access for a while after its part ended
+(`SAMSYN_ACCESS_AFTER_REMOVAL_DAYS`) or after the episode ended
+(`SAMSYN_ACCESS_AFTER_END_DAYS`). Protected identities get no access after removal. Every
+read, granted or refused, writes an `AccessLog` row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from audit.models import AccessLog
+from core.errors import ActionError
+from episodes.models import Episode, Party
+from episodes.rules import Step, may
+from individuals.models import Individual
+from organisations.models import CARE_ROLES, Membership, User
+
+
+def care_unit_ids(user: User) -> set[int]:
+    """The units where `user` has a care role today: the units whose episodes they may see."""
+    return {m.unit_id for m in user.active_memberships() if m.role in CARE_ROLES}
+
+
+def visible_parties(unit_ids, now: dt.datetime | None = None) -> QuerySet[Party]:
+    now = now or timezone.now()
+    removal_cutoff = now - dt.timedelta(days=settings.SAMSYN_ACCESS_AFTER_REMOVAL_DAYS)
+    end_cutoff = now - dt.timedelta(days=settings.SAMSYN_ACCESS_AFTER_END_DAYS)
+    return (
+        Party.objects.filter(unit_id__in=unit_ids)
+        .filter(
+            Q(removed_at__isnull=True)
+            | Q(removed_at__gte=removal_cutoff, episode__individual__protected_identity=False)
+        )
+        .filter(Q(episode__ended_at__isnull=True) | Q(episode__ended_at__gte=end_cutoff))
+    )
+
+
+def visible_episodes(user: User) -> QuerySet[Episode]:
+    """Every episode `user` may read now."""
+    unit_ids = care_unit_ids(user)
+    return Episode.objects.filter(id__in=visible_parties(unit_ids).values("episode_id"))
+
+
+def log_access(
+    user: User,
+    action: str,
+    *,
+    episode: Episode | None = None,
+    individual: Individual | None = None,
+    unit_id: int | None = None,
+    granted: bool = True,
+    request=None,
+    detail: str = "",
+) -> AccessLog:
+    if episode is not None and individual is None:
+        individual = episode.individual
+    return AccessLog.objects.create(
+        user=user,
+        unit_id=unit_id,
+        individual=individual,
+        episode=episode,
+        action=action,
+        granted=granted,
+        path=(request.get_full_path()[:300] if request is not None else ""),
+        ip=(request.META.get("REMOTE_ADDR") if request is not None else None),
+        detail=detail[:300],
+    )
+
+
+def _granting_unit_id(user: User, episode: Episode) -> int | None:
+    unit_ids = care_unit_ids(user)
+    return (
+        visible_parties(unit_ids).filter(episode=episode).values_list("unit_id", flat=True).first()
+    )
+
+
+def get_episode_for_user(
+    user: User, public_id, *, action: str = "episode.view", request=None
+) -> Episode:
+    """The episode if `user` may see it, else Http404 ("not found"); both are logged."""
+    episode = (
+        visible_episodes(user)
+        .select_related(
+            "individual",
+            "ward",
+            "care_contact_unit",
+            "individual__listed_unit",
+            "individual__municipality",
+            "readmission_of",
+        )
+        .filter(public_id=public_id)
+        .first()
+    )
+    if episode is None:
+        attempted = Episode.objects.select_related("individual").filter(public_id=public_id).first()
+        log_access(
+            user,
+            action,
+            episode=attempted,
+            granted=False,
+            request=request,
+            detail="" if attempted else f"okänt id {public_id}",
+        )
+        raise Http404("not found")
+    log_access(
+        user, action, episode=episode, unit_id=_granting_unit_id(user, episode), request=request
+    )
+    return episode
+
+
+def get_individual_for_user(
+    user: User, public_id, *, action: str = "individual.view", request=None
+) -> Individual:
+    individual = (
+        Individual.objects.filter(public_id=public_id, episodes__in=visible_episodes(user))
+        .select_related("municipality", "listed_unit", "residence_area")
+        .distinct()
+        .first()
+    )
+    if individual is None:
+        attempted = Individual.objects.filter(public_id=public_id).first()
+        log_access(user, action, individual=attempted, granted=False, request=request)
+        raise Http404("not found")
+    log_access(user, action, individual=individual, request=request)
+    return individual
+
+
+def find_individual_for_user(user: User, identifier: str, *, request=None) -> Individual | None:
+    """Search by normalised identifier among the individuals `user` may see; logged either way."""
+    individual = (
+        Individual.objects.filter(identifier=identifier, episodes__in=visible_episodes(user))
+        .distinct()
+        .first()
+    )
+    log_access(
+        user,
+        "individual.search",
+        individual=individual,
+        granted=individual is not None,
+        request=request,
+        detail=f"sökning {identifier[:8]}…",
+    )
+    return individual
+
+
+def acting_membership(user: User, episode: Episode, step: Step, *, unit=None) -> Membership:
+    """The membership through which `user` takes `step` on `episode`, or a refusal.
+
+    The unit must be an active party (not removed) and its lane and the user's role must be
+    allowed to take the step. With `unit`, only that unit is considered.
+    """
+    party_unit_ids = set(
+        Party.objects.filter(episode=episode, removed_at__isnull=True).values_list(
+            "unit_id", flat=True
+        )
+    )
+    candidates = [m for m in user.active_memberships() if m.unit_id in party_unit_ids]
+    if unit is not None:
+        candidates = [m for m in candidates if m.unit_id == unit.id]
+    if not candidates:
+        raise ActionError(
+            "Du arbetar inte på någon enhet som deltar i det här vårdtillfället.",
+            code="not_a_party",
+        )
+    for membership in candidates:
+        if may(step, membership.unit.lane, membership.role):
+            return membership
+    raise ActionError(
+        "Din enhet eller roll kan inte utföra det här steget i vårdtillfället.", code="forbidden"
+    )
+
+
+def membership_for_unit(user: User, unit, step: Step) -> Membership:
+    """The user's membership at `unit` allowed to take `step` there (e.g. admit at a ward)."""
+    for membership in user.active_memberships().filter(unit=unit):
+        if may(step, unit.lane, membership.role):
+            return membership
+    raise ActionError(
+        "Du har ingen roll på den enheten som får utföra det här steget.",
+        code="forbidden",
+        field="unit",
+    )

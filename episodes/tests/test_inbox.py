@@ -1,0 +1,54 @@
+from core.testing import admit
+from episodes.models import EventKind, Message
+
+
+def test_the_notice_is_in_the_units_inbox_until_someone_acknowledges_it(org, client):
+    episode = admit(org)
+    client.force_login(org.needs_assessor)
+    inbox = client.get("/inkorg/")
+    assert "Inskrivningsmeddelande" in inbox.text and "Testsson" in inbox.text
+    notice = Message.objects.get(episode=episode, recipient_unit=org.needs_assessment)
+    page = client.get(f"/meddelanden/{notice.public_id}/")
+    assert "19410708-9981" in page.text
+    notice.refresh_from_db()
+    assert notice.read_by == org.needs_assessor and notice.acknowledged_at is None
+    client.post(f"/meddelanden/{notice.public_id}/kvittera/")
+    notice.refresh_from_db()
+    assert notice.acknowledged_by == org.needs_assessor
+    assert episode.events.filter(
+        kind=EventKind.MESSAGE_ACKNOWLEDGED, unit=org.needs_assessment
+    ).exists()
+    assert "Testsson" not in client.get("/inkorg/").text
+
+
+def test_acknowledging_twice_is_refused(org, client):
+    episode = admit(org)
+    notice = Message.objects.get(episode=episode, recipient_unit=org.needs_assessment)
+    client.force_login(org.needs_assessor)
+    client.post(f"/meddelanden/{notice.public_id}/kvittera/")
+    response = client.post(f"/meddelanden/{notice.public_id}/kvittera/", follow=True)
+    assert "redan kvitterat" in response.text
+    assert episode.events.filter(kind=EventKind.MESSAGE_ACKNOWLEDGED).count() == 1
+
+
+def test_a_misdirected_notice_is_sent_on_and_the_right_unit_takes_over(org, client):
+    episode = admit(org)
+    notice = Message.objects.get(episode=episode, recipient_unit=org.home_health_care)
+    client.force_login(org.home_care_nurse)
+    client.post(
+        f"/meddelanden/{notice.public_id}/vidare/",
+        {"unit": str(org.unrelated_needs_assessment.public_id), "reason": "Fel kommun"},
+    )
+    forwarded = Message.objects.get(episode=episode, recipient_unit=org.unrelated_needs_assessment)
+    assert forwarded.kind == "admission_notice"
+    assert episode.parties.get(unit=org.unrelated_needs_assessment).removed_at is None
+    assert episode.parties.get(unit=org.home_health_care).removed_at is not None
+    client.force_login(org.outsider)
+    assert client.get(f"/vardtillfallen/{episode.public_id}/").status_code == 200
+
+
+def test_another_units_message_is_not_found(org, client):
+    episode = admit(org)
+    notice = Message.objects.get(episode=episode, recipient_unit=org.needs_assessment)
+    client.force_login(org.home_care_nurse)
+    assert client.get(f"/meddelanden/{notice.public_id}/").status_code == 404

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class IndividualsConfig(AppConfig):
+    name = "individuals"
+    verbose_name = "Individer"

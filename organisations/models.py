@@ -1,0 +1,203 @@
+"""The organisation register: principals, areas, units, users and their memberships."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.models import PublicIdModel
+
+
+class Lane(models.TextChoices):
+    INPATIENT = "inpatient", _("Slutenvård")
+    REGIONAL_PRIMARY_CARE = "regional_primary_care", _("Regional primärvård")
+    MUNICIPAL_HEALTH_CARE = "municipal_health_care", _("Kommunal hälso- och sjukvård")
+    SOCIAL_SERVICES = "social_services", _("Socialtjänst")
+
+
+class PrincipalKind(models.TextChoices):
+    REGION = "region", _("Region")
+    MUNICIPALITY = "municipality", _("Kommun")
+
+
+class Principal(PublicIdModel):
+    """A responsible authority (huvudman): the region or one municipality."""
+
+    name = models.CharField(max_length=120, unique=True)
+    kind = models.CharField(max_length=20, choices=PrincipalKind.choices)
+    # SCB's four-digit municipality code, e.g. 1480 for Göteborg; blank for a region.
+    code = models.CharField(max_length=4, blank=True)
+    hsa_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Area(PublicIdModel):
+    """A local collaboration area (NOSAM): a district of Göteborg or a whole municipality."""
+
+    name = models.CharField(max_length=120, unique=True)
+    municipality = models.ForeignKey(
+        Principal,
+        on_delete=models.PROTECT,
+        related_name="areas",
+        limit_choices_to={"kind": "municipality"},
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UnitKind(models.TextChoices):
+    WARD = "ward", _("Vårdavdelning")
+    HEALTH_CENTRE = "health_centre", _("Vårdcentral")
+    PSYCHIATRIC_OUTPATIENT = "psychiatric_outpatient", _("Psykiatrisk öppenvård")
+    HOME_HEALTH_CARE = "home_health_care", _("Hemsjukvård")
+    NEEDS_ASSESSMENT = "needs_assessment", _("Biståndshandläggning")
+    HOME_CARE = "home_care", _("Hemtjänst")
+    OTHER = "other", _("Annan")
+
+
+# Which lane a kind of unit works in; a unit's lane is stored, this only proposes it.
+LANE_OF_KIND = {
+    UnitKind.WARD: Lane.INPATIENT,
+    UnitKind.HEALTH_CENTRE: Lane.REGIONAL_PRIMARY_CARE,
+    UnitKind.PSYCHIATRIC_OUTPATIENT: Lane.REGIONAL_PRIMARY_CARE,
+    UnitKind.HOME_HEALTH_CARE: Lane.MUNICIPAL_HEALTH_CARE,
+    UnitKind.NEEDS_ASSESSMENT: Lane.SOCIAL_SERVICES,
+    UnitKind.HOME_CARE: Lane.SOCIAL_SERVICES,
+}
+
+
+class Unit(PublicIdModel):
+    """A unit (enhet): a ward, health centre, home health care or needs-assessment unit.
+
+    Every unit has an inbox: the messages whose recipient it is.
+    """
+
+    name = models.CharField(max_length=160)
+    principal = models.ForeignKey(Principal, on_delete=models.PROTECT, related_name="units")
+    lane = models.CharField(max_length=32, choices=Lane.choices)
+    kind = models.CharField(max_length=32, choices=UnitKind.choices, default=UnitKind.OTHER)
+    area = models.ForeignKey(
+        Area, on_delete=models.PROTECT, null=True, blank=True, related_name="units"
+    )
+    hsa_id = models.CharField(max_length=64, blank=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["principal", "name"], name="unit_name_per_principal")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    NURSE = "nurse", _("Sjuksköterska")
+    PHYSICIAN = "physician", _("Läkare")
+    NEEDS_ASSESSOR = "needs_assessor", _("Biståndshandläggare")
+    COORDINATOR = "coordinator", _("Samordnare")
+    THERAPIST = "therapist", _("Arbetsterapeut/fysioterapeut")
+    MANAGER = "manager", _("Chef")
+    PROCESS_LEADER = "process_leader", _("Processledare")
+    ADMINISTRATOR = "administrator", _("Administratör")
+    INTEGRATION = "integration", _("Systemanvändare")
+
+
+# Roles that work with individual episodes. Managers and process leaders follow statistics;
+# administrators manage the register and review the access log; neither reads patient data
+# by being a member.
+CARE_ROLES = frozenset(
+    {
+        Role.NURSE,
+        Role.PHYSICIAN,
+        Role.NEEDS_ASSESSOR,
+        Role.COORDINATOR,
+        Role.THERAPIST,
+        Role.INTEGRATION,
+    }
+)
+
+
+class User(AbstractUser):
+    hsa_id = models.CharField(max_length=64, blank=True)
+    title = models.CharField(max_length=120, blank=True)
+
+    def active_memberships(self, on: dt.date | None = None):
+        """This user's memberships in force on `on` (today), units included."""
+        day = on or timezone.localdate()
+        return (
+            self.memberships.filter(valid_from__lte=day)
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+            .filter(unit__is_active=True)
+            .select_related("unit", "unit__principal")
+        )
+
+    @property
+    def is_administrator(self) -> bool:
+        return (
+            self.is_superuser or self.active_memberships().filter(role=Role.ADMINISTRATOR).exists()
+        )
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class Membership(models.Model):
+    """A user works at a unit in a role, from `valid_from` to `valid_to` (inclusive)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(max_length=32, choices=Role.choices)
+    valid_from = models.DateField(default=dt.date(2000, 1, 1))
+    valid_to = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "unit", "role"], name="one_membership_per_role")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.unit} ({self.get_role_display()})"
+
+
+class ApiToken(models.Model):
+    """A bearer token for a system user. Only a hash is stored; the key is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=120)
+    prefix = models.CharField(max_length=8, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user: User, name: str) -> tuple[ApiToken, str]:
+        """Create a token; returns it and the clear-text key, which is never stored."""
+        key = "sam_" + secrets.token_urlsafe(32)
+        token = cls.objects.create(user=user, name=name, prefix=key[:8], key_hash=cls.hash_key(key))
+        return token, key

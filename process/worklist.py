@@ -1,0 +1,235 @@
+"""What a user sees of the process: "what do I do now" and the episode's swimlanes.
+
+`todo_for_user` reads patient data (names of the patients whose activities are listed), so it
+goes through `episodes.access.visible_episodes` and logs one access row per episode shown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Case, F, Q, Value, When
+from django.utils import timezone
+
+from audit.models import AccessLog
+from episodes.access import care_unit_ids, visible_episodes
+from episodes.models import Episode, Party
+from organisations.models import CARE_ROLES, User
+from process.models import (
+    OPEN_STATUSES,
+    ActivityDefinition,
+    ActivityState,
+    DeadlineKind,
+    EpisodeActivity,
+    ProcessLane,
+)
+
+UPCOMING_HORIZON = dt.timedelta(days=7)
+_DEADLINE_RANK = Case(
+    When(definition__deadline_kind=DeadlineKind.LEGAL, then=Value(0)),
+    When(definition__deadline_kind=DeadlineKind.AGREED, then=Value(1)),
+    default=Value(2),
+)
+
+
+def episode_url(episode: Episode) -> str:
+    """The episode page (the lead's `episodes` app), per the contract."""
+    return f"/vardtillfallen/{episode.public_id}/"
+
+
+def activity_url(activity: EpisodeActivity) -> str:
+    """Where to do it: the action's form on the episode page, or the activity's check-off."""
+    definition = activity.definition
+    anchor = f"step-{definition.step}" if definition.step else f"activity-{definition.key}"
+    return f"{episode_url(activity.episode)}#{anchor}"
+
+
+@dataclass
+class TodoItem:
+    episode: Episode
+    activity: ActivityDefinition
+    episode_activity: EpisodeActivity
+    due_at: dt.datetime | None
+    state: str  # "overdue" / "due" / "upcoming"
+    lane: str
+    url: str
+
+    @property
+    def why(self) -> str:
+        return self.activity.goal_line
+
+    @property
+    def state_label(self) -> str:
+        return ActivityState(self.state).label
+
+    @property
+    def lane_label(self) -> str:
+        return ProcessLane(self.lane).label
+
+
+def _definition_ids_by_role(roles: set[str]) -> dict[str, list[int]]:
+    """role -> ids of the activity definitions (any version) that role performs."""
+    result: dict[str, list[int]] = {role: [] for role in roles}
+    for pk, performer_roles in ActivityDefinition.objects.values_list("id", "performer_roles"):
+        for role in roles.intersection(performer_roles):
+            result[role].append(pk)
+    return result
+
+
+def todo_for_user(
+    user: User, *, limit: int = 50, now: dt.datetime | None = None, request=None
+) -> list[TodoItem]:
+    """Open activities of the episodes `user` may see, performed by one of the user's units in
+    a role the user has: overdue and due first, then those due within a week; soonest first.
+
+    A constant number of queries, whatever the number of rows.
+    """
+    now = now or timezone.now()
+    memberships = [m for m in user.active_memberships() if m.role in CARE_ROLES]
+    if not memberships:
+        return []
+    by_role = _definition_ids_by_role({m.role for m in memberships})
+    performs = Q(pk__in=[])
+    for membership in memberships:
+        performs |= Q(unit_id=membership.unit_id, definition_id__in=by_role[membership.role])
+    rows = list(
+        EpisodeActivity.objects.filter(performs)
+        .filter(status__in=OPEN_STATUSES, due_at__isnull=False, due_at__lte=now + UPCOMING_HORIZON)
+        .filter(episode__in=visible_episodes(user))
+        .select_related("episode__individual", "definition")
+        # Same due time: the legal deadline first (its checks are "before" it and share it).
+        .order_by(F("due_at").asc(), _DEADLINE_RANK, "definition__order")[:limit]
+    )
+    items = [
+        TodoItem(
+            episode=row.episode,
+            activity=row.definition,
+            episode_activity=row,
+            due_at=row.due_at,
+            state=row.state(now).value,
+            lane=row.definition.lane,
+            url=activity_url(row),
+        )
+        for row in rows
+    ]
+    _log_reads(user, items, request)
+    return items
+
+
+def _log_reads(user: User, items: list[TodoItem], request) -> None:
+    episodes = {item.episode.pk: item.episode for item in items}
+    if not episodes:
+        return
+    unit_ids = care_unit_ids(user)
+    granting = dict(
+        Party.objects.filter(episode_id__in=episodes, unit_id__in=unit_ids).values_list(
+            "episode_id", "unit_id"
+        )
+    )
+    path = request.get_full_path()[:300] if request is not None else ""
+    ip = request.META.get("REMOTE_ADDR") if request is not None else None
+    AccessLog.objects.bulk_create(
+        [
+            AccessLog(
+                user=user,
+                unit_id=granting.get(pk),
+                individual_id=episode.individual_id,
+                episode=episode,
+                action="process.todo",
+                path=path,
+                ip=ip,
+            )
+            for pk, episode in episodes.items()
+        ]
+    )
+
+
+# -- the episode page's swimlanes ---------------------------------------------------------------
+
+
+@dataclass
+class SwimlaneItem:
+    episode_activity: EpisodeActivity
+    activity: ActivityDefinition
+    state: str
+    state_label: str
+    due_at: dt.datetime | None
+    completed_at: dt.datetime | None
+    may_check_off: bool
+    check_off_url: str
+    anchor: str  # the element id on the episode page
+
+    @property
+    def badge_class(self) -> str:
+        return {
+            ActivityState.OVERDUE: "badge-overdue",
+            ActivityState.DUE: "badge-due",
+            ActivityState.UPCOMING: "badge-upcoming",
+            ActivityState.DONE_ON_TIME: "badge-done",
+            ActivityState.DONE_LATE: "badge-overdue",
+            ActivityState.NOT_APPLICABLE: "",
+        }[ActivityState(self.state)]
+
+
+@dataclass
+class Lane:
+    key: str
+    label: str
+    items: list[SwimlaneItem] = field(default_factory=list)
+
+    @property
+    def open_count(self) -> int:
+        return sum(1 for i in self.items if i.state in ("overdue", "due", "upcoming"))
+
+
+def check_off_allowed(
+    user: User, activity: EpisodeActivity, party_unit_ids: set[int], memberships=None
+) -> bool:
+    """Whether `user` may check `activity` off: a manual activity, open and applicable, and
+    the user works in a performing lane and role at a unit that is an active party."""
+    definition = activity.definition
+    if not definition.is_manual or not activity.is_open:
+        return False
+    memberships = memberships if memberships is not None else list(user.active_memberships())
+    return any(
+        m.unit_id in party_unit_ids
+        and m.unit.lane in definition.performer_lanes
+        and m.role in definition.performer_roles
+        for m in memberships
+    )
+
+
+def swimlanes(episode: Episode, user: User, *, now: dt.datetime | None = None) -> list[Lane]:
+    """The four lanes and the individual, each with its activities and their state."""
+    from django.urls import reverse
+
+    now = now or timezone.now()
+    activities = list(
+        EpisodeActivity.objects.filter(episode=episode)
+        .select_related("definition")
+        .order_by("definition__order")
+    )
+    party_unit_ids = set(
+        Party.objects.filter(episode=episode, removed_at__isnull=True).values_list(
+            "unit_id", flat=True
+        )
+    )
+    memberships = list(user.active_memberships())
+    lanes = {lane.value: Lane(lane.value, lane.label) for lane in ProcessLane}
+    for activity in activities:
+        state = activity.state(now)
+        lanes[activity.definition.lane].items.append(
+            SwimlaneItem(
+                episode_activity=activity,
+                activity=activity.definition,
+                state=state.value,
+                state_label=state.label,
+                due_at=activity.due_at,
+                completed_at=activity.completed_at,
+                may_check_off=check_off_allowed(user, activity, party_unit_ids, memberships),
+                check_off_url=reverse("process:check_off", args=[activity.public_id]),
+                anchor=f"activity-{activity.definition.key}",
+            )
+        )
+    return list(lanes.values())
