@@ -31,7 +31,7 @@ from episodes.models import (
 from episodes.rules import Step
 from individuals.identifiers import parse_identifier
 from individuals.models import Individual
-from organisations.models import Lane, Membership, Unit, UnitKind, User
+from organisations.models import CARE_ROLES, Lane, Membership, Unit, UnitKind, User
 
 MAX_TEXT = 4000
 # An event may be recorded afterwards, but not from the future and not from long ago.
@@ -308,12 +308,13 @@ def do_assess_help_need(
     *,
     assessed_at=None,
     submission_key: str | None = None,
+    acting_unit: Unit | None = None,
 ) -> Episode:
     """The physician's judgement that the patient may (or no longer may) need help afterwards."""
     submissions.claim(submission_key, user)
     episode = _lock(episode)
     _require_active(episode)
-    membership = acting_membership(user, episode, Step.ASSESS_HELP_NEED)
+    membership = acting_membership(user, episode, Step.ASSESS_HELP_NEED, unit=acting_unit)
     if episode.may_need_help == may_need_help:
         raise ActionError(
             "Bedömningen är redan registrerad.", code="unchanged", field="may_need_help"
@@ -330,11 +331,12 @@ def do_correct_admission(
     reason: str,
     *,
     submission_key: str | None = None,
+    acting_unit: Unit | None = None,
 ) -> Episode:
     """Correct the admission time (e.g. entered wrongly); the old value stays in the event."""
     submissions.claim(submission_key, user)
     episode = _lock(episode)
-    membership = acting_membership(user, episode, Step.CORRECT_ADMISSION)
+    membership = acting_membership(user, episode, Step.CORRECT_ADMISSION, unit=acting_unit)
     reason = _check_text(reason, field_name="reason", required=True, limit=500)
     admitted_at = _check_moment(admitted_at, field_name="admitted_at")
     for later, label in (
@@ -423,13 +425,18 @@ def _set_estimated_date(
 
 @transaction.atomic
 def do_set_estimated_date(
-    user: User, episode: Episode, date: dt.date, *, submission_key: str | None = None
+    user: User,
+    episode: Episode,
+    date: dt.date,
+    *,
+    submission_key: str | None = None,
+    acting_unit: Unit | None = None,
 ) -> Episode:
     """Set or move the estimated discharge date; a move is counted and the units told."""
     submissions.claim(submission_key, user)
     episode = _lock(episode)
     _require_active(episode)
-    membership = acting_membership(user, episode, Step.SET_ESTIMATED_DATE)
+    membership = acting_membership(user, episode, Step.SET_ESTIMATED_DATE, unit=acting_unit)
     _set_estimated_date(episode, membership, date, occurred_at=timezone.now())
     return episode
 
@@ -541,13 +548,18 @@ def _send_admission_notice(
 
 @transaction.atomic
 def do_send_admission_notice(
-    user: User, episode: Episode, *, note: str = "", submission_key: str | None = None
+    user: User,
+    episode: Episode,
+    *,
+    note: str = "",
+    submission_key: str | None = None,
+    acting_unit: Unit | None = None,
 ) -> list[Message]:
     """Send the admission notice to every unit concerned that has not had it."""
     submissions.claim(submission_key, user)
     episode = _lock(episode)
     _require_active(episode)
-    membership = acting_membership(user, episode, Step.SEND_ADMISSION_NOTICE)
+    membership = acting_membership(user, episode, Step.SEND_ADMISSION_NOTICE, unit=acting_unit)
     return _send_admission_notice(episode, membership, note=_check_text(note, field_name="note"))
 
 
@@ -559,12 +571,13 @@ def do_edit_parties(
     add: list[Unit] = (),
     remove: list[Unit] = (),
     submission_key: str | None = None,
+    acting_unit: Unit | None = None,
 ) -> Episode:
     """Add or remove units concerned; once the notice is out, an added unit gets it too."""
     submissions.claim(submission_key, user)
     episode = _lock(episode)
     _require_active(episode)
-    membership = acting_membership(user, episode, Step.EDIT_PARTIES)
+    membership = acting_membership(user, episode, Step.EDIT_PARTIES, unit=acting_unit)
     now = timezone.now()
     for unit in remove:
         _remove_party(episode, membership, unit, occurred_at=now, reason="removed_by_ward")
@@ -587,7 +600,11 @@ def do_edit_parties(
 
 
 def _recipient_membership(user: User, message: Message) -> Membership:
-    membership = user.active_memberships().filter(unit_id=message.recipient_unit_id).first()
+    membership = (
+        user.active_memberships()
+        .filter(unit_id=message.recipient_unit_id, role__in=CARE_ROLES)
+        .first()
+    )
     if membership is None:
         raise ActionError("Meddelandet är inte ställt till din enhet.", code="not_recipient")
     return membership
@@ -697,13 +714,18 @@ class PlanningInput:
 
 @transaction.atomic
 def do_send_planning_message(
-    user: User, episode: Episode, data: PlanningInput, *, submission_key: str | None = None
+    user: User,
+    episode: Episode,
+    data: PlanningInput,
+    *,
+    submission_key: str | None = None,
+    acting_unit: Unit | None = None,
 ) -> list[Message]:
     """Status, remaining needs and planned actions, to every other party."""
     submissions.claim(submission_key, user)
     episode = _lock(episode)
     _require_active(episode)
-    membership = acting_membership(user, episode, Step.SEND_PLANNING_MESSAGE)
+    membership = acting_membership(user, episode, Step.SEND_PLANNING_MESSAGE, unit=acting_unit)
     fields = {
         "status": _check_text(data.status, field_name="status"),
         "remaining_needs": _check_text(data.remaining_needs, field_name="remaining_needs"),
@@ -730,13 +752,19 @@ def do_send_planning_message(
 
 @transaction.atomic
 def do_send_care_request(
-    user: User, episode: Episode, to_unit: Unit, body: str, *, submission_key: str | None = None
+    user: User,
+    episode: Episode,
+    to_unit: Unit,
+    body: str,
+    *,
+    submission_key: str | None = None,
+    acting_unit: Unit | None = None,
 ) -> Message:
     """A care request (vårdbegäran) from the ward to a municipal unit concerned."""
     submissions.claim(submission_key, user)
     episode = _lock(episode)
     _require_active(episode)
-    membership = acting_membership(user, episode, Step.SEND_CARE_REQUEST)
+    membership = acting_membership(user, episode, Step.SEND_CARE_REQUEST, unit=acting_unit)
     body = _check_text(body, field_name="body", required=True)
     if to_unit.lane not in MUNICIPAL_LANES or to_unit not in _concerned_units(episode):
         raise ActionError(
@@ -767,10 +795,11 @@ def do_send_free_message(
     body: str,
     *,
     submission_key: str | None = None,
+    acting_unit: Unit | None = None,
 ) -> list[Message]:
     submissions.claim(submission_key, user)
     episode = _lock(episode)
-    membership = acting_membership(user, episode, Step.SEND_FREE_MESSAGE)
+    membership = acting_membership(user, episode, Step.SEND_FREE_MESSAGE, unit=acting_unit)
     body = _check_text(body, field_name="body", required=True)
     allowed = {u.id for u in _other_parties(episode, membership.unit_id)}
     if not to_units or any(u.id not in allowed for u in to_units):
@@ -794,12 +823,17 @@ def do_send_free_message(
 
 @transaction.atomic
 def do_appoint_care_contact(
-    user: User, episode: Episode, name: str, *, submission_key: str | None = None
+    user: User,
+    episode: Episode,
+    name: str,
+    *,
+    submission_key: str | None = None,
+    acting_unit: Unit | None = None,
 ) -> Episode:
     submissions.claim(submission_key, user)
     episode = _lock(episode)
     _require_active(episode)
-    membership = acting_membership(user, episode, Step.APPOINT_CARE_CONTACT)
+    membership = acting_membership(user, episode, Step.APPOINT_CARE_CONTACT, unit=acting_unit)
     name = _check_text(name, field_name="name", required=True, limit=200)
     episode.care_contact_name = name
     episode.care_contact_unit = membership.unit
@@ -817,12 +851,18 @@ def do_appoint_care_contact(
 
 @transaction.atomic
 def do_assess_sip_need(
-    user: User, episode: Episode, needed: bool, note: str = "", *, submission_key: str | None = None
+    user: User,
+    episode: Episode,
+    needed: bool,
+    note: str = "",
+    *,
+    submission_key: str | None = None,
+    acting_unit: Unit | None = None,
 ) -> Episode:
     """Judge whether the individual needs a SIP (help from both region and municipality)."""
     submissions.claim(submission_key, user)
     episode = _lock(episode)
-    membership = acting_membership(user, episode, Step.ASSESS_SIP_NEED)
+    membership = acting_membership(user, episode, Step.ASSESS_SIP_NEED, unit=acting_unit)
     note = _check_text(note, field_name="note", limit=1000)
     if episode.sip_needed == needed:
         raise ActionError("Bedömningen är redan registrerad.", code="unchanged", field="needed")
@@ -860,11 +900,12 @@ def do_record_sip_offer(
     note: str = "",
     *,
     submission_key: str | None = None,
+    acting_unit: Unit | None = None,
 ) -> Episode:
     """The individual was offered a SIP: who answered and how (consent is required for SIP)."""
     submissions.claim(submission_key, user)
     episode = _lock(episode)
-    membership = acting_membership(user, episode, Step.RECORD_SIP_OFFER)
+    membership = acting_membership(user, episode, Step.RECORD_SIP_OFFER, unit=acting_unit)
     if consent not in SIP_CONSENT:
         raise ActionError("Välj ett svar på erbjudandet.", code="invalid_choice", field="consent")
     if consent_by not in SIP_CONSENT_BY:
@@ -892,11 +933,12 @@ def do_record_sip_invitation(
     note: str = "",
     *,
     submission_key: str | None = None,
+    acting_unit: Unit | None = None,
 ) -> list[Message]:
     """The SIP invitation (kallelse) goes to every party; due within 3 days of the ready notice."""
     submissions.claim(submission_key, user)
     episode = _lock(episode)
-    membership = acting_membership(user, episode, Step.RECORD_SIP_INVITATION)
+    membership = acting_membership(user, episode, Step.RECORD_SIP_INVITATION, unit=acting_unit)
     if episode.sip_needed is not True:
         raise ActionError("Bedöm först att SIP behövs.", code="sip_not_needed")
     if episode.sip_invited_at:
@@ -942,12 +984,13 @@ def do_send_ready_notice(
     *,
     occurred_at: dt.datetime | None = None,
     submission_key: str | None = None,
+    acting_unit: Unit | None = None,
 ) -> Episode:
     """The physician judges the patient ready for discharge (utskrivningsklar)."""
     submissions.claim(submission_key, user)
     episode = _lock(episode)
     _require_active(episode)
-    membership = acting_membership(user, episode, Step.SEND_READY_NOTICE)
+    membership = acting_membership(user, episode, Step.SEND_READY_NOTICE, unit=acting_unit)
     if episode.state == EpisodeState.READY:
         raise ActionError("Patienten är redan utskrivningsklar.", code="already_ready")
     at = _check_moment(
@@ -966,13 +1009,18 @@ def do_send_ready_notice(
 
 @transaction.atomic
 def do_revoke_ready_notice(
-    user: User, episode: Episode, reason: str, *, submission_key: str | None = None
+    user: User,
+    episode: Episode,
+    reason: str,
+    *,
+    submission_key: str | None = None,
+    acting_unit: Unit | None = None,
 ) -> Episode:
     """Revoke the ready notice (the patient's condition changed): the clock stops."""
     submissions.claim(submission_key, user)
     episode = _lock(episode)
     _require_active(episode)
-    membership = acting_membership(user, episode, Step.REVOKE_READY_NOTICE)
+    membership = acting_membership(user, episode, Step.REVOKE_READY_NOTICE, unit=acting_unit)
     if episode.state != EpisodeState.READY:
         raise ActionError(
             "Det finns inget meddelande om utskrivningsklar att återta.", code="no_ready_notice"
@@ -1013,11 +1061,14 @@ def do_record_information_transfer(
     *,
     occurred_at: dt.datetime | None = None,
     submission_key: str | None = None,
+    acting_unit: Unit | None = None,
 ) -> Episode:
     """Information the receiving units need has been transferred (due by the discharge day)."""
     submissions.claim(submission_key, user)
     episode = _lock(episode)
-    membership = acting_membership(user, episode, Step.RECORD_INFORMATION_TRANSFER)
+    membership = acting_membership(
+        user, episode, Step.RECORD_INFORMATION_TRANSFER, unit=acting_unit
+    )
     if episode.state == EpisodeState.EXITED:
         raise ActionError("Vårdtillfället är avslutat.", code="episode_closed")
     at = _check_moment(
@@ -1046,11 +1097,12 @@ def do_record_summary(
     *,
     occurred_at: dt.datetime | None = None,
     submission_key: str | None = None,
+    acting_unit: Unit | None = None,
 ) -> Episode:
     """The written summary given to the patient: care given, fast vårdkontakt, planned SIP."""
     submissions.claim(submission_key, user)
     episode = _lock(episode)
-    membership = acting_membership(user, episode, Step.RECORD_SUMMARY)
+    membership = acting_membership(user, episode, Step.RECORD_SUMMARY, unit=acting_unit)
     if episode.state == EpisodeState.EXITED:
         raise ActionError("Vårdtillfället är avslutat.", code="episode_closed")
     at = _check_moment(
@@ -1080,11 +1132,12 @@ def do_discharge(
     discharged_at: dt.datetime | None = None,
     note: str = "",
     submission_key: str | None = None,
+    acting_unit: Unit | None = None,
 ) -> Episode:
     submissions.claim(submission_key, user)
     episode = _lock(episode)
     _require_active(episode)
-    membership = acting_membership(user, episode, Step.DISCHARGE)
+    membership = acting_membership(user, episode, Step.DISCHARGE, unit=acting_unit)
     if destination not in DischargeDestination.values:
         raise ActionError(
             "Välj vart patienten skrivs ut.", code="invalid_choice", field="destination"
@@ -1137,12 +1190,13 @@ def do_exit(
     *,
     occurred_at: dt.datetime | None = None,
     submission_key: str | None = None,
+    acting_unit: Unit | None = None,
 ) -> Episode:
     """End the process otherwise than by discharge: death, transfer, declined, cancelled."""
     submissions.claim(submission_key, user)
     episode = _lock(episode)
     _require_active(episode)
-    membership = acting_membership(user, episode, Step.EXIT)
+    membership = acting_membership(user, episode, Step.EXIT, unit=acting_unit)
     if reason not in ExitReason.values:
         raise ActionError("Välj orsak.", code="invalid_choice", field="reason")
     at = _check_moment(

@@ -207,28 +207,21 @@ def _message(request, public_id: UUID, action: str) -> Message:
     return message
 
 
-def _acting_unit(request, episode: Episode, step: Step, payload: ActingIn) -> None:
-    """Check the acting unit the client named, if any.
+def _acting_unit(request, episode: Episode, step: Step, payload: ActingIn) -> Unit | None:
+    """The acting unit the client named, checked; None lets the action choose.
 
-    The actions choose the acting membership themselves (the user's first unit that is a
-    party and may take the step) and take no unit argument, so a named unit is honoured only
-    when it is the one the action will use; otherwise the request is refused, not silently
-    recorded under another unit.
+    Without a named unit the action acts through the user's first unit that is a party and
+    may take the step. A named unit must be one of the user's, a party, and allowed the step.
     """
     if payload.unit is None:
-        return
+        return None
     unit = _unit(payload.unit, "unit")
     try:
-        chosen = acting_membership(request.auth, episode, step, unit=unit)
+        acting_membership(request.auth, episode, step, unit=unit)
     except ActionError as exc:
         exc.field = "unit"
         raise
-    if acting_membership(request.auth, episode, step).unit_id != chosen.unit_id:
-        raise ActionError(
-            _("Att välja en annan agerande enhet än din första deltagande enhet stöds inte ännu."),
-            code="unit_choice_unsupported",
-            field="unit",
-        )
+    return unit
 
 
 # -- pagination that logs what it shows ----------------------------------------------------------
@@ -492,9 +485,9 @@ def send_admission_notice(
     request, id: UUID, payload: NoteIn, idempotency_key: IdempotencyKey = None
 ):
     episode = _episode(request, id, "admission_notice")
-    _acting_unit(request, episode, Step.SEND_ADMISSION_NOTICE, payload)
+    acting = _acting_unit(request, episode, Step.SEND_ADMISSION_NOTICE, payload)
     messages = actions.do_send_admission_notice(
-        request.auth, episode, note=payload.note, submission_key=idempotency_key
+        request.auth, episode, note=payload.note, submission_key=idempotency_key, acting_unit=acting
     )
     return _messages_out(messages)
 
@@ -508,10 +501,10 @@ def set_estimated_date(
     request, id: UUID, payload: EstimatedDateIn, idempotency_key: IdempotencyKey = None
 ):
     episode = _episode(request, id, "estimated_date")
-    _acting_unit(request, episode, Step.SET_ESTIMATED_DATE, payload)
+    acting = _acting_unit(request, episode, Step.SET_ESTIMATED_DATE, payload)
     with _fields(estimated_discharge_date="date"):
         actions.do_set_estimated_date(
-            request.auth, episode, payload.date, submission_key=idempotency_key
+            request.auth, episode, payload.date, submission_key=idempotency_key, acting_unit=acting
         )
     return _reloaded(episode)
 
@@ -523,10 +516,15 @@ def edit_parties(request, id: UUID, payload: PartiesIn, idempotency_key: Idempot
     episode = _episode(request, id, "parties")
     add = _units(payload.add, "add")
     remove = _units(payload.remove, "remove")
-    _acting_unit(request, episode, Step.EDIT_PARTIES, payload)
+    acting = _acting_unit(request, episode, Step.EDIT_PARTIES, payload)
     with _fields(units="add"):
         actions.do_edit_parties(
-            request.auth, episode, add=add, remove=remove, submission_key=idempotency_key
+            request.auth,
+            episode,
+            add=add,
+            remove=remove,
+            submission_key=idempotency_key,
+            acting_unit=acting,
         )
     return _reloaded(episode)
 
@@ -540,14 +538,14 @@ def send_planning_message(
     request, id: UUID, payload: PlanningIn, idempotency_key: IdempotencyKey = None
 ):
     episode = _episode(request, id, "planning_message")
-    _acting_unit(request, episode, Step.SEND_PLANNING_MESSAGE, payload)
+    acting = _acting_unit(request, episode, Step.SEND_PLANNING_MESSAGE, payload)
     data = actions.PlanningInput(
         status=payload.status,
         remaining_needs=payload.remaining_needs,
         planned_actions=payload.planned_actions,
     )
     messages = actions.do_send_planning_message(
-        request.auth, episode, data, submission_key=idempotency_key
+        request.auth, episode, data, submission_key=idempotency_key, acting_unit=acting
     )
     return _messages_out(messages)
 
@@ -560,10 +558,15 @@ def send_care_request(
 ):
     episode = _episode(request, id, "care_request")
     to_unit = _unit(payload.to_unit, "to_unit")
-    _acting_unit(request, episode, Step.SEND_CARE_REQUEST, payload)
+    acting = _acting_unit(request, episode, Step.SEND_CARE_REQUEST, payload)
     with _fields(unit="to_unit"):
         message = actions.do_send_care_request(
-            request.auth, episode, to_unit, payload.body, submission_key=idempotency_key
+            request.auth,
+            episode,
+            to_unit,
+            payload.body,
+            submission_key=idempotency_key,
+            acting_unit=acting,
         )
     return _messages_out([message])
 
@@ -576,10 +579,15 @@ def send_free_message(
 ):
     episode = _episode(request, id, "free_message")
     to_units = _units(payload.to_units, "to_units")
-    _acting_unit(request, episode, Step.SEND_FREE_MESSAGE, payload)
+    acting = _acting_unit(request, episode, Step.SEND_FREE_MESSAGE, payload)
     with _fields(units="to_units"):
         messages = actions.do_send_free_message(
-            request.auth, episode, to_units, payload.body, submission_key=idempotency_key
+            request.auth,
+            episode,
+            to_units,
+            payload.body,
+            submission_key=idempotency_key,
+            acting_unit=acting,
         )
     return _messages_out(messages)
 
@@ -589,9 +597,9 @@ def appoint_care_contact(
     request, id: UUID, payload: CareContactIn, idempotency_key: IdempotencyKey = None
 ):
     episode = _episode(request, id, "care_contact")
-    _acting_unit(request, episode, Step.APPOINT_CARE_CONTACT, payload)
+    acting = _acting_unit(request, episode, Step.APPOINT_CARE_CONTACT, payload)
     actions.do_appoint_care_contact(
-        request.auth, episode, payload.name, submission_key=idempotency_key
+        request.auth, episode, payload.name, submission_key=idempotency_key, acting_unit=acting
     )
     return _reloaded(episode)
 
@@ -605,7 +613,7 @@ def assess_help_need(
     request, id: UUID, payload: HelpNeedIn, idempotency_key: IdempotencyKey = None
 ):
     episode = _episode(request, id, "help_need")
-    _acting_unit(request, episode, Step.ASSESS_HELP_NEED, payload)
+    acting = _acting_unit(request, episode, Step.ASSESS_HELP_NEED, payload)
     with _fields(help_assessed_at="assessed_at"):
         actions.do_assess_help_need(
             request.auth,
@@ -613,6 +621,7 @@ def assess_help_need(
             payload.may_need_help,
             assessed_at=payload.assessed_at,
             submission_key=idempotency_key,
+            acting_unit=acting,
         )
     return _reloaded(episode)
 
@@ -620,9 +629,14 @@ def assess_help_need(
 @router.post("/episodes/{id}/sip-need", response=EpisodeOut, summary="Bedöm behov av SIP")
 def assess_sip_need(request, id: UUID, payload: SipNeedIn, idempotency_key: IdempotencyKey = None):
     episode = _episode(request, id, "sip_need")
-    _acting_unit(request, episode, Step.ASSESS_SIP_NEED, payload)
+    acting = _acting_unit(request, episode, Step.ASSESS_SIP_NEED, payload)
     actions.do_assess_sip_need(
-        request.auth, episode, payload.needed, payload.note, submission_key=idempotency_key
+        request.auth,
+        episode,
+        payload.needed,
+        payload.note,
+        submission_key=idempotency_key,
+        acting_unit=acting,
     )
     return _reloaded(episode)
 
@@ -634,7 +648,7 @@ def record_sip_offer(
     request, id: UUID, payload: SipOfferIn, idempotency_key: IdempotencyKey = None
 ):
     episode = _episode(request, id, "sip_offer")
-    _acting_unit(request, episode, Step.RECORD_SIP_OFFER, payload)
+    acting = _acting_unit(request, episode, Step.RECORD_SIP_OFFER, payload)
     actions.do_record_sip_offer(
         request.auth,
         episode,
@@ -642,6 +656,7 @@ def record_sip_offer(
         payload.consent_by,
         payload.note,
         submission_key=idempotency_key,
+        acting_unit=acting,
     )
     return _reloaded(episode)
 
@@ -655,9 +670,14 @@ def send_sip_invitation(
     request, id: UUID, payload: SipInvitationIn, idempotency_key: IdempotencyKey = None
 ):
     episode = _episode(request, id, "sip_invitation")
-    _acting_unit(request, episode, Step.RECORD_SIP_INVITATION, payload)
+    acting = _acting_unit(request, episode, Step.RECORD_SIP_INVITATION, payload)
     messages = actions.do_record_sip_invitation(
-        request.auth, episode, payload.meeting_at, payload.note, submission_key=idempotency_key
+        request.auth,
+        episode,
+        payload.meeting_at,
+        payload.note,
+        submission_key=idempotency_key,
+        acting_unit=acting,
     )
     return _messages_out(messages)
 
@@ -671,9 +691,13 @@ def send_ready_notice(
     request, id: UUID, payload: ReadyNoticeIn, idempotency_key: IdempotencyKey = None
 ):
     episode = _episode(request, id, "ready_notice")
-    _acting_unit(request, episode, Step.SEND_READY_NOTICE, payload)
+    acting = _acting_unit(request, episode, Step.SEND_READY_NOTICE, payload)
     actions.do_send_ready_notice(
-        request.auth, episode, occurred_at=payload.occurred_at, submission_key=idempotency_key
+        request.auth,
+        episode,
+        occurred_at=payload.occurred_at,
+        submission_key=idempotency_key,
+        acting_unit=acting,
     )
     return _reloaded(episode)
 
@@ -685,9 +709,9 @@ def revoke_ready_notice(
     request, id: UUID, payload: ReasonIn, idempotency_key: IdempotencyKey = None
 ):
     episode = _episode(request, id, "ready_notice_revoke")
-    _acting_unit(request, episode, Step.REVOKE_READY_NOTICE, payload)
+    acting = _acting_unit(request, episode, Step.REVOKE_READY_NOTICE, payload)
     actions.do_revoke_ready_notice(
-        request.auth, episode, payload.reason, submission_key=idempotency_key
+        request.auth, episode, payload.reason, submission_key=idempotency_key, acting_unit=acting
     )
     return _reloaded(episode)
 
@@ -701,13 +725,14 @@ def record_information_transfer(
     request, id: UUID, payload: MomentNoteIn, idempotency_key: IdempotencyKey = None
 ):
     episode = _episode(request, id, "information_transfer")
-    _acting_unit(request, episode, Step.RECORD_INFORMATION_TRANSFER, payload)
+    acting = _acting_unit(request, episode, Step.RECORD_INFORMATION_TRANSFER, payload)
     actions.do_record_information_transfer(
         request.auth,
         episode,
         payload.note,
         occurred_at=payload.occurred_at,
         submission_key=idempotency_key,
+        acting_unit=acting,
     )
     return _reloaded(episode)
 
@@ -719,13 +744,14 @@ def record_summary(
     request, id: UUID, payload: MomentNoteIn, idempotency_key: IdempotencyKey = None
 ):
     episode = _episode(request, id, "summary")
-    _acting_unit(request, episode, Step.RECORD_SUMMARY, payload)
+    acting = _acting_unit(request, episode, Step.RECORD_SUMMARY, payload)
     actions.do_record_summary(
         request.auth,
         episode,
         payload.note,
         occurred_at=payload.occurred_at,
         submission_key=idempotency_key,
+        acting_unit=acting,
     )
     return _reloaded(episode)
 
@@ -733,7 +759,7 @@ def record_summary(
 @router.post("/episodes/{id}/discharge", response=EpisodeOut, summary="Skriv ut patienten")
 def discharge(request, id: UUID, payload: DischargeIn, idempotency_key: IdempotencyKey = None):
     episode = _episode(request, id, "discharge")
-    _acting_unit(request, episode, Step.DISCHARGE, payload)
+    acting = _acting_unit(request, episode, Step.DISCHARGE, payload)
     actions.do_discharge(
         request.auth,
         episode,
@@ -741,6 +767,7 @@ def discharge(request, id: UUID, payload: DischargeIn, idempotency_key: Idempote
         discharged_at=payload.discharged_at,
         note=payload.note,
         submission_key=idempotency_key,
+        acting_unit=acting,
     )
     return _reloaded(episode)
 
@@ -748,7 +775,7 @@ def discharge(request, id: UUID, payload: DischargeIn, idempotency_key: Idempote
 @router.post("/episodes/{id}/exit", response=EpisodeOut, summary="Avbryt processen")
 def exit_process(request, id: UUID, payload: ExitIn, idempotency_key: IdempotencyKey = None):
     episode = _episode(request, id, "exit")
-    _acting_unit(request, episode, Step.EXIT, payload)
+    acting = _acting_unit(request, episode, Step.EXIT, payload)
     actions.do_exit(
         request.auth,
         episode,
@@ -756,6 +783,7 @@ def exit_process(request, id: UUID, payload: ExitIn, idempotency_key: Idempotenc
         payload.note,
         occurred_at=payload.occurred_at,
         submission_key=idempotency_key,
+        acting_unit=acting,
     )
     return _reloaded(episode)
 
@@ -767,9 +795,14 @@ def correct_admission(
     request, id: UUID, payload: AdmissionCorrectionIn, idempotency_key: IdempotencyKey = None
 ):
     episode = _episode(request, id, "admission_correction")
-    _acting_unit(request, episode, Step.CORRECT_ADMISSION, payload)
+    acting = _acting_unit(request, episode, Step.CORRECT_ADMISSION, payload)
     actions.do_correct_admission(
-        request.auth, episode, payload.admitted_at, payload.reason, submission_key=idempotency_key
+        request.auth,
+        episode,
+        payload.admitted_at,
+        payload.reason,
+        submission_key=idempotency_key,
+        acting_unit=acting,
     )
     return _reloaded(episode)
 

@@ -17,10 +17,10 @@ from core.timerules import OffsetUnit, due_at, end_of_local_day, local_date
 from episodes.models import Episode, EpisodeState
 from episodes.rules import Step
 
-# Lag 2017:612 4 kap. 1 §: the admission notice within 24 hours of admission, or of the later
-# judgement that the patient may need help.
+# Lag (2017:612), PROCESS.md step 1: the admission notice within 24 hours of admission, or of
+# the later judgement that the patient may need help.
 ADMISSION_NOTICE_HOURS = 24
-# Lag 2017:612 5 kap. 2 §: the designated care contact calls SIP within three days of the
+# Lag (2017:612), PROCESS.md step 5: the designated care contact calls SIP within three days of the
 # ready notice. Calendar days by default (the regional routine may configure working days).
 SIP_INVITATION_DAYS = 3
 

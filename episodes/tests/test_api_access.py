@@ -2,7 +2,6 @@
 
 import datetime as dt
 
-import pytest
 from django.utils import timezone
 
 from audit.models import AccessLog
@@ -209,13 +208,6 @@ def test_an_acting_unit_that_is_the_users_own_is_accepted(org):
     assert Event.objects.get(episode=episode, kind="ready_notice_sent").actor_unit == org.ward
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "episodes/actions.py: the do_* actions take no acting unit (they never pass "
-        "acting_membership(unit=)), so a user with two party units cannot choose one"
-    ),
-)
 def test_a_user_with_two_units_acts_through_the_unit_they_choose(org):
     episode = admit(org)
     both = make_user("both", org.needs_assessment, Role.NEEDS_ASSESSOR)
