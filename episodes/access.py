@@ -10,15 +10,16 @@ read, granted or refused, writes an `AccessLog` row.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from audit.models import AccessLog
 from core.errors import ActionError
-from episodes.models import Episode, Party
+from episodes.models import Episode, Message, Party
 from episodes.rules import Step, may
 from individuals.models import Individual
 from organisations.models import CARE_ROLES, Membership, User
@@ -73,6 +74,83 @@ def log_access(
         ip=(request.META.get("REMOTE_ADDR") if request is not None else None),
         detail=detail[:300],
     )
+
+
+def log_access_many(
+    user: User, action: str, reads: Iterable[tuple[Episode, int | None]], *, request=None
+) -> None:
+    """One access-log row per episode shown in a list (worklist, inbox, API page), written in
+    one statement; `reads` pairs each episode with the unit through which it was shown."""
+    rows: dict[int, AccessLog] = {}
+    for episode, unit_id in reads:
+        rows.setdefault(
+            episode.pk,
+            AccessLog(
+                user=user,
+                unit_id=unit_id,
+                individual_id=episode.individual_id,
+                episode=episode,
+                action=action,
+                granted=True,
+                path=(request.get_full_path()[:300] if request is not None else ""),
+                ip=(request.META.get("REMOTE_ADDR") if request is not None else None),
+            ),
+        )
+    AccessLog.objects.bulk_create(rows.values())
+
+
+def inbox_messages(unit_ids) -> QuerySet[Message]:
+    """Messages to one of `unit_ids` about an episode that the recipient unit may still see."""
+    return Message.objects.filter(recipient_unit_id__in=unit_ids).filter(
+        Exists(
+            visible_parties(unit_ids).filter(
+                episode_id=OuterRef("episode_id"), unit_id=OuterRef("recipient_unit_id")
+            )
+        )
+    )
+
+
+def get_message_for_user(
+    user: User, public_id, *, action: str = "message.view", request=None
+) -> Message | None:
+    """A message to or from one of the user's care units about an episode they may see, or
+    None; logged either way."""
+    units = care_unit_ids(user)
+    message = (
+        Message.objects.select_related(
+            "episode__individual",
+            "sender_unit",
+            "recipient_unit",
+            "sender",
+            "acknowledged_by",
+            "read_by",
+            "forwarded_to__recipient_unit",
+        )
+        .filter(public_id=public_id)
+        .first()
+    )
+    granted = (
+        message is not None
+        and bool({message.sender_unit_id, message.recipient_unit_id} & units)
+        and visible_parties(units).filter(episode_id=message.episode_id).exists()
+    )
+    unit_id = None
+    if granted:
+        unit_id = (
+            message.recipient_unit_id
+            if message.recipient_unit_id in units
+            else message.sender_unit_id
+        )
+    log_access(
+        user,
+        action,
+        episode=message.episode if message else None,
+        unit_id=unit_id,
+        granted=granted,
+        request=request,
+        detail="" if message else f"okänt meddelande {public_id}",
+    )
+    return message if granted else None
 
 
 def _granting_unit_id(user: User, episode: Episode) -> int | None:

@@ -22,7 +22,6 @@ from ninja import Header, Router
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.responses import Status
 
-from audit.models import AccessLog
 from core.errors import ActionError
 from episodes import actions
 from episodes.access import (
@@ -31,7 +30,10 @@ from episodes.access import (
     find_individual_for_user,
     get_episode_for_user,
     get_individual_for_user,
+    get_message_for_user,
+    inbox_messages,
     log_access,
+    log_access_many,
     visible_episodes,
     visible_parties,
 )
@@ -147,8 +149,9 @@ def _with_relations(episodes: QuerySet[Episode]) -> QuerySet[Episode]:
     ).prefetch_related(Prefetch("parties", queryset=parties))
 
 
-def _messages() -> QuerySet[Message]:
-    return Message.objects.select_related(
+def _messages(messages: QuerySet[Message] | None = None) -> QuerySet[Message]:
+    """`messages` (all by default) with everything `MessageOut` reads."""
+    return (Message.objects.all() if messages is None else messages).select_related(
         "episode__individual",
         "sender_unit",
         "recipient_unit",
@@ -176,35 +179,13 @@ def _reloaded(episode: Episode) -> Episode:
 
 
 def _message(request, public_id: UUID, action: str) -> Message:
-    """A message this user may read: to or from one of their care units, about an episode
-    they may see. Logged either way; otherwise 404 on `id`."""
-    user = request.auth
-    units = care_unit_ids(user)
-    message = _messages().filter(public_id=public_id).first()
-    granted = (
-        message is not None
-        and bool({message.sender_unit_id, message.recipient_unit_id} & units)
-        and visible_parties(units).filter(episode_id=message.episode_id).exists()
+    """A message this user may read (see `access.get_message_for_user`), else 404 on `id`."""
+    message = get_message_for_user(
+        request.auth, public_id, action=f"api.message.{action}", request=request
     )
-    unit_id = None
-    if granted:
-        unit_id = (
-            message.recipient_unit_id
-            if message.recipient_unit_id in units
-            else message.sender_unit_id
-        )
-    log_access(
-        user,
-        f"api.message.{action}",
-        episode=message.episode if message else None,
-        unit_id=unit_id,
-        granted=granted,
-        request=request,
-        detail="" if message else f"okänt meddelande {public_id}",
-    )
-    if not granted:
+    if message is None:
         raise NotFound("id", _("Meddelandet finns inte eller är inte tillgängligt för dig."))
-    return message
+    return _messages().get(pk=message.pk)
 
 
 def _acting_unit(request, episode: Episode, step: Step, payload: ActingIn) -> Unit | None:
@@ -246,26 +227,14 @@ class LoggedPagination(PageNumberPagination):
 
 
 def _log_page(request, items: list) -> None:
-    rows: dict[int, AccessLog] = {}
-    for item in items:
-        if isinstance(item, Episode):
-            episode, action, unit_id = item, "api.episode.list", item.granting_unit_id
-        else:
-            episode, action, unit_id = item.episode, "api.inbox.list", item.recipient_unit_id
-        rows.setdefault(
-            episode.pk,
-            AccessLog(
-                user=request.auth,
-                unit_id=unit_id,
-                individual_id=episode.individual_id,
-                episode=episode,
-                action=action,
-                granted=True,
-                path=request.get_full_path()[:300],
-                ip=request.META.get("REMOTE_ADDR"),
-            ),
-        )
-    AccessLog.objects.bulk_create(rows.values())
+    reads = [
+        (item, item.granting_unit_id)
+        if isinstance(item, Episode)
+        else (item.episode, item.recipient_unit_id)
+        for item in items
+    ]
+    action = "api.episode.list" if items and isinstance(items[0], Episode) else "api.inbox.list"
+    log_access_many(request.auth, action, reads, request=request)
 
 
 # -- who am I, the register ------------------------------------------------------------------------
@@ -820,9 +789,7 @@ def inbox(request, id: UUID, unacknowledged: bool = False):
     if unit.id not in care_unit_ids(user):
         log_access(user, "api.inbox.list", unit_id=unit.id, granted=False, request=request)
         raise ActionError(_("Du arbetar inte på den enheten."), code="forbidden", field="id")
-    messages = _messages().filter(
-        recipient_unit=unit, episode_id__in=visible_parties([unit.id]).values("episode_id")
-    )
+    messages = _messages(inbox_messages([unit.id]))
     if unacknowledged:
         messages = messages.filter(acknowledged_at__isnull=True, forwarded_to__isnull=True)
     return messages.order_by("-sent_at", "-id")

@@ -393,6 +393,9 @@ class AdmissionForm(forms.Form):
     def __init__(self, *args, wards, area_choices, unit_choices, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["ward"].queryset = wards
+        if len(wards) == 1:  # the usual case: a nurse works at one ward, so it is chosen
+            self.fields["ward"].empty_label = None
+            self.initial.setdefault("ward", wards[0].pk)
         self.fields["municipality_area"].choices = [("", "—")] + area_choices
         self.fields["concerned_units"].queryset = unit_choices
         if not self.is_bound:

@@ -21,7 +21,10 @@ from episodes.access import (
     find_individual_for_user,
     get_episode_for_user,
     get_individual_for_user,
+    get_message_for_user,
+    inbox_messages,
     log_access,
+    log_access_many,
     visible_episodes,
 )
 from episodes.deadlines import next_step
@@ -78,15 +81,16 @@ def home(request):
     rows.sort(
         key=lambda r: (not r["overdue"], r["next"].due_at or dt.datetime.max.replace(tzinfo=dt.UTC))
     )
-    inbox = (
-        Message.objects.filter(
-            recipient_unit_id__in=unit_ids, acknowledged_at__isnull=True, forwarded_to__isnull=True
-        )
+    inbox = list(
+        inbox_messages(unit_ids)
+        .filter(acknowledged_at__isnull=True, forwarded_to__isnull=True)
         .select_related("episode__individual", "sender_unit", "recipient_unit")
         .order_by("-sent_at")[:10]
     )
-    if episodes:
-        log_access(user, "worklist.view", request=request, detail=f"{len(episodes)} vårdtillfällen")
+    log_access_many(user, "worklist.view", [(e, None) for e in episodes], request=request)
+    log_access_many(
+        user, "inbox.view", [(m.episode, m.recipient_unit_id) for m in inbox], request=request
+    )
     return render(
         request,
         "episodes/home.html",
@@ -314,26 +318,32 @@ def admission_new(request):
 @login_required
 def inbox(request):
     user = request.user
-    memberships = list(user.active_memberships())
-    unit_ids = [m.unit_id for m in memberships]
+    unit_ids = care_unit_ids(user)
     show = request.GET.get("visa", "okvitterade")
-    qs = Message.objects.filter(recipient_unit_id__in=unit_ids).select_related(
-        "episode__individual", "sender_unit", "recipient_unit", "acknowledged_by"
+    waiting = inbox_messages(unit_ids).filter(
+        acknowledged_at__isnull=True, forwarded_to__isnull=True
     )
-    if show == "okvitterade":
-        qs = qs.filter(acknowledged_at__isnull=True, forwarded_to__isnull=True)
-    messages_page = list(qs.order_by("-sent_at")[:200])
+    qs = waiting if show == "okvitterade" else inbox_messages(unit_ids)
+    messages_page = list(
+        qs.select_related(
+            "episode__individual", "sender_unit", "recipient_unit", "acknowledged_by"
+        ).order_by("-sent_at")[:200]
+    )
+    # Per unit: messages waiting for a kvittens, and how many of those nobody has opened.
     counts = (
-        Message.objects.filter(recipient_unit_id__in=unit_ids, forwarded_to__isnull=True)
-        .values("recipient_unit__name")
+        waiting.values("recipient_unit__name")
         .annotate(
-            unacknowledged=Count("id", filter=Q(acknowledged_at__isnull=True)),
+            unacknowledged=Count("id"),
             unread=Count("id", filter=Q(read_at__isnull=True)),
         )
         .order_by("recipient_unit__name")
     )
-    if messages_page:
-        log_access(user, "inbox.view", request=request, detail=f"{len(messages_page)} meddelanden")
+    log_access_many(
+        user,
+        "inbox.view",
+        [(m.episode, m.recipient_unit_id) for m in messages_page],
+        request=request,
+    )
     return render(
         request,
         "episodes/inbox.html",
@@ -342,41 +352,18 @@ def inbox(request):
 
 
 def _message_for_user(user, public_id, request) -> Message:
-    message = (
-        Message.objects.select_related(
-            "episode__individual",
-            "sender_unit",
-            "recipient_unit",
-            "sender",
-            "acknowledged_by",
-            "read_by",
-            "forwarded_to__recipient_unit",
-        )
-        .filter(
-            public_id=public_id,
-            recipient_unit_id__in=[m.unit_id for m in user.active_memberships()],
-        )
-        .first()
-    )
+    message = get_message_for_user(user, public_id, request=request)
     if message is None:
-        log_access(
-            user, "message.view", granted=False, request=request, detail=f"meddelande {public_id}"
-        )
         raise Http404("not found")
-    log_access(
-        user,
-        "message.view",
-        episode=message.episode,
-        unit_id=message.recipient_unit_id,
-        request=request,
-    )
     return message
 
 
 @login_required
 def message_detail(request, public_id):
     message = _message_for_user(request.user, public_id, request)
-    actions.do_mark_read(request.user, message)
+    is_recipient = message.recipient_unit_id in care_unit_ids(request.user)
+    if is_recipient:
+        actions.do_mark_read(request.user, message)
     forward_units = (
         Unit.objects.filter(is_active=True)
         .exclude(lane=Lane.INPATIENT)
@@ -387,7 +374,12 @@ def message_detail(request, public_id):
     return render(
         request,
         "episodes/message.html",
-        {"message": message, "forward_units": forward_units, "kinds": MessageKind},
+        {
+            "message": message,
+            "is_recipient": is_recipient,
+            "forward_units": forward_units,
+            "kinds": MessageKind,
+        },
     )
 
 

@@ -1,4 +1,10 @@
+import datetime as dt
+
+from django.utils import timezone
+
+from audit.models import AccessLog
 from core.testing import admit
+from episodes import actions
 from episodes.models import EventKind, Message
 
 
@@ -52,3 +58,43 @@ def test_another_units_message_is_not_found(org, client):
     notice = Message.objects.get(episode=episode, recipient_unit=org.needs_assessment)
     client.force_login(org.home_care_nurse)
     assert client.get(f"/meddelanden/{notice.public_id}/").status_code == 404
+
+
+def test_the_inbox_lists_each_shown_patient_in_the_access_log(org, client):
+    episode = admit(org)
+    client.force_login(org.needs_assessor)
+    client.get("/inkorg/")
+    row = AccessLog.objects.get(user=org.needs_assessor, action="inbox.view")
+    assert row.episode == episode and row.unit == org.needs_assessment
+
+
+def test_a_manager_at_the_unit_does_not_see_its_inbox(org, client):
+    admit(org)
+    assert org.manager.active_memberships().filter(unit=org.needs_assessment).exists()
+    client.force_login(org.manager)
+    assert "Testsson" not in client.get("/inkorg/").text
+
+
+def test_messages_drop_out_of_the_inbox_with_the_access_window(org, client, settings):
+    start = timezone.now() - dt.timedelta(days=50)
+    episode = admit(org, admitted_at=start)
+    actions.do_discharge(org.nurse, episode, "home", discharged_at=start + dt.timedelta(days=2))
+    client.force_login(org.needs_assessor)
+    assert "Testsson" in client.get("/inkorg/").text
+    settings.SAMSYN_ACCESS_AFTER_END_DAYS = 30
+    assert "Testsson" not in client.get("/inkorg/").text
+    notice = Message.objects.get(
+        episode=episode, recipient_unit=org.needs_assessment, kind="admission_notice"
+    )
+    assert client.get(f"/meddelanden/{notice.public_id}/").status_code == 404
+
+
+def test_the_sender_sees_the_message_but_cannot_acknowledge_it(org, client):
+    episode = admit(org)
+    notice = Message.objects.get(episode=episode, recipient_unit=org.needs_assessment)
+    client.force_login(org.nurse)
+    page = client.get(f"/meddelanden/{notice.public_id}/")
+    assert page.status_code == 200 and "har inte kvitterat" in page.text
+    assert 'value="Kvittera"' not in page.text and ">Kvittera<" not in page.text
+    notice.refresh_from_db()
+    assert notice.read_at is None
