@@ -100,12 +100,18 @@ def log_access_many(
 
 
 def inbox_messages(unit_ids) -> QuerySet[Message]:
-    """Messages to one of `unit_ids` about an episode that the recipient unit may still see."""
-    return Message.objects.filter(recipient_unit_id__in=unit_ids).filter(
+    """Messages to one of `unit_ids` about an episode that the recipient unit may still see.
+
+    The `episode_id IN` (episodes any of the units may see) is implied by the exact per-unit
+    test after it; it is there so the database starts from the few visible episodes, not from
+    every message the units ever received.
+    """
+    visible = visible_parties(unit_ids)
+    return Message.objects.filter(
+        recipient_unit_id__in=unit_ids, episode_id__in=visible.values("episode_id")
+    ).filter(
         Exists(
-            visible_parties(unit_ids).filter(
-                episode_id=OuterRef("episode_id"), unit_id=OuterRef("recipient_unit_id")
-            )
+            visible.filter(episode_id=OuterRef("episode_id"), unit_id=OuterRef("recipient_unit_id"))
         )
     )
 
