@@ -209,11 +209,29 @@ class Command(BaseCommand):
                 except ActionError as error:  # a demo history that the rules refuse is skipped
                     made["refused"] += 1
                     self.stderr.write(f"Skipped one demo episode: {error.message}")
+            self._acknowledge_waiting(clock, rng, staff)
         self.stdout.write(
             f"Skapade {Episode.objects.count()} vårdtillfällen, "
             f"{Message.objects.count()} meddelanden "
             f"för {len(individuals)} individer."
         )
+
+    def _acknowledge_waiting(self, clock, rng, staff):
+        """Offices work their inboxes: most messages are acknowledged within hours, so what
+        waits in the demo inboxes is the last day's mail and a few forgotten ones."""
+        now = clock.now
+        waiting = (
+            Message.objects.filter(acknowledged_at__isnull=True, forwarded_to__isnull=True)
+            .select_related("episode")
+            .order_by("sent_at")
+        )
+        for message in waiting:
+            ack_at = message.sent_at + dt.timedelta(hours=rng.expovariate(1 / 8))
+            user = staff.get(message.recipient_unit_id)
+            if user is None or ack_at >= now - dt.timedelta(hours=12) or rng.random() < 0.05:
+                continue
+            with clock.at(ack_at):
+                actions.do_acknowledge(user, message)
 
     def _staff_per_unit(self) -> dict[int, User]:
         """One care user per unit, so every unit in the demo can act (named after the unit)."""
