@@ -102,14 +102,18 @@ def log_access_many(
 def inbox_messages(unit_ids) -> QuerySet[Message]:
     """Messages to one of `unit_ids` about an episode that the recipient unit may still see.
 
-    The `episode_id IN` (episodes any of the units may see) is implied by the exact per-unit
-    test after it; it is there so the database starts from the few visible episodes, not from
-    every message the units ever received.
+    The `episode_id IN` (episodes any of the units may see) lets the database start from the
+    few visible episodes, not from every message the units ever received; with several units
+    the per-unit test after it makes it exact.
     """
+    unit_ids = list(unit_ids)
     visible = visible_parties(unit_ids)
-    return Message.objects.filter(
+    messages = Message.objects.filter(
         recipient_unit_id__in=unit_ids, episode_id__in=visible.values("episode_id")
-    ).filter(
+    )
+    if len(unit_ids) == 1:  # one unit: the IN above is already exact
+        return messages
+    return messages.filter(
         Exists(
             visible.filter(episode_id=OuterRef("episode_id"), unit_id=OuterRef("recipient_unit_id"))
         )

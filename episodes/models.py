@@ -86,6 +86,8 @@ class Episode(PublicIdModel):
             # Statistics by month of discharge.
             models.Index(fields=["discharged_at"], name="episode_discharged_at"),
             models.Index(fields=["admitted_at"], name="episode_admitted_at"),
+            # Need-to-know: the episodes still open or ended within the access window.
+            models.Index(fields=["ended_at"], name="episode_ended_at"),
         ]
 
     @property
@@ -182,6 +184,20 @@ class Event(models.Model):
             models.Index(fields=["episode", "occurred_at"], name="event_episode_time"),
             # Indicators: events of a kind in a period.
             models.Index(fields=["kind", "occurred_at"], name="event_kind_time"),
+            # Statistics: the events that have no column on the Episode row, joined to the
+            # discharged episodes: planned-date moves (a change to a different date) and
+            # SIP offered.
+            models.Index(
+                fields=["episode"],
+                name="event_estimated_date_moves",
+                condition=models.Q(kind="estimated_date_changed")
+                & ~models.Q(data__date=models.F("data__previous")),
+            ),
+            models.Index(
+                fields=["episode"],
+                name="event_sip_offered",
+                condition=models.Q(kind="sip_offered"),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -238,6 +254,14 @@ class Message(PublicIdModel):
                 fields=["recipient_unit", "acknowledged_at", "sent_at"], name="message_inbox"
             ),
             models.Index(fields=["episode", "sent_at"], name="message_episode"),
+            # Statistics, time to acknowledge: the admission notices of the episodes admitted
+            # in a period (covering on PostgreSQL).
+            models.Index(
+                fields=["episode"],
+                name="message_admission_notice",
+                include=["id", "sent_at", "acknowledged_at", "recipient_unit"],
+                condition=models.Q(kind="admission_notice", forwarded_to__isnull=True),
+            ),
         ]
 
     @property
