@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db import transaction
 from django.utils import timezone
 
 from core import submissions
@@ -191,7 +190,7 @@ class AdmissionInput:
     individual_defaults: dict = field(default_factory=dict)
 
 
-@transaction.atomic
+@events.action
 def do_admit(
     user: User, ward: Unit, data: AdmissionInput, *, submission_key: str | None = None
 ) -> Episode:
@@ -300,7 +299,7 @@ def _assess_help_need(
     )
 
 
-@transaction.atomic
+@events.action
 def do_assess_help_need(
     user: User,
     episode: Episode,
@@ -323,7 +322,7 @@ def do_assess_help_need(
     return episode
 
 
-@transaction.atomic
+@events.action
 def do_correct_admission(
     user: User,
     episode: Episode,
@@ -423,7 +422,7 @@ def _set_estimated_date(
         )
 
 
-@transaction.atomic
+@events.action
 def do_set_estimated_date(
     user: User,
     episode: Episode,
@@ -546,7 +545,7 @@ def _send_admission_notice(
     return messages
 
 
-@transaction.atomic
+@events.action
 def do_send_admission_notice(
     user: User,
     episode: Episode,
@@ -563,7 +562,7 @@ def do_send_admission_notice(
     return _send_admission_notice(episode, membership, note=_check_text(note, field_name="note"))
 
 
-@transaction.atomic
+@events.action
 def do_edit_parties(
     user: User,
     episode: Episode,
@@ -610,7 +609,7 @@ def _recipient_membership(user: User, message: Message) -> Membership:
     return membership
 
 
-@transaction.atomic
+@events.action
 def do_mark_read(user: User, message: Message) -> Message:
     """The first person at the recipient unit to open a message marks it read for the unit."""
     _recipient_membership(user, message)
@@ -621,7 +620,7 @@ def do_mark_read(user: User, message: Message) -> Message:
     return message
 
 
-@transaction.atomic
+@events.action
 def do_acknowledge(user: User, message: Message, *, submission_key: str | None = None) -> Message:
     """Acknowledge (kvittera) a message on behalf of its recipient unit."""
     submissions.claim(submission_key, user)
@@ -649,7 +648,7 @@ def do_acknowledge(user: User, message: Message, *, submission_key: str | None =
     return message
 
 
-@transaction.atomic
+@events.action
 def do_forward(
     user: User,
     message: Message,
@@ -712,7 +711,7 @@ class PlanningInput:
     planned_actions: str = ""
 
 
-@transaction.atomic
+@events.action
 def do_send_planning_message(
     user: User,
     episode: Episode,
@@ -750,7 +749,7 @@ def do_send_planning_message(
     return messages
 
 
-@transaction.atomic
+@events.action
 def do_send_care_request(
     user: User,
     episode: Episode,
@@ -787,7 +786,7 @@ def do_send_care_request(
     return message
 
 
-@transaction.atomic
+@events.action
 def do_send_free_message(
     user: User,
     episode: Episode,
@@ -821,7 +820,7 @@ def do_send_free_message(
 # -- designated care contact and SIP -------------------------------------------------------------
 
 
-@transaction.atomic
+@events.action
 def do_appoint_care_contact(
     user: User,
     episode: Episode,
@@ -849,7 +848,7 @@ def do_appoint_care_contact(
     return episode
 
 
-@transaction.atomic
+@events.action
 def do_assess_sip_need(
     user: User,
     episode: Episode,
@@ -891,7 +890,7 @@ SIP_CONSENT_BY = {
 }
 
 
-@transaction.atomic
+@events.action
 def do_record_sip_offer(
     user: User,
     episode: Episode,
@@ -925,7 +924,7 @@ def do_record_sip_offer(
     return episode
 
 
-@transaction.atomic
+@events.action
 def do_record_sip_invitation(
     user: User,
     episode: Episode,
@@ -977,7 +976,7 @@ def do_record_sip_invitation(
 # -- ready for discharge --------------------------------------------------------------------------
 
 
-@transaction.atomic
+@events.action
 def do_send_ready_notice(
     user: User,
     episode: Episode,
@@ -1007,7 +1006,7 @@ def do_send_ready_notice(
     return episode
 
 
-@transaction.atomic
+@events.action
 def do_revoke_ready_notice(
     user: User,
     episode: Episode,
@@ -1053,7 +1052,7 @@ def do_revoke_ready_notice(
 # -- at discharge --------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@events.action
 def do_record_information_transfer(
     user: User,
     episode: Episode,
@@ -1089,7 +1088,7 @@ def do_record_information_transfer(
     return episode
 
 
-@transaction.atomic
+@events.action
 def do_record_summary(
     user: User,
     episode: Episode,
@@ -1123,7 +1122,7 @@ def do_record_summary(
     return episode
 
 
-@transaction.atomic
+@events.action
 def do_discharge(
     user: User,
     episode: Episode,
@@ -1181,7 +1180,7 @@ def do_discharge(
     return episode
 
 
-@transaction.atomic
+@events.action
 def do_exit(
     user: User,
     episode: Episode,

@@ -6,6 +6,14 @@ activity shows (applicable or not, its responsible unit, its stored `due_at`, do
 recomputed from the episode's current state by `evaluate`, so a moved anchor (a corrected
 admission time, a revoked ready notice) always gives the right due time. Every change is
 written to `ActivityLog` with the event that caused it.
+
+Cost: the definition of a version is read once per process and kept in memory (`_version`).
+Within one action (`episodes.events.action`) an episode's activities, parties and anchor
+events are read once, at its first event (`_Session`); each event is then evaluated in
+memory, against the episode as it is at that event, exactly as if it were evaluated alone,
+and the changed rows and the log are written once, just before the action commits (new
+activities in one bulk insert, changed ones in one UPDATE per set of equal new values, the
+log in one bulk insert). Outside an action each event is written at once, as before.
 """
 
 from __future__ import annotations
@@ -16,7 +24,8 @@ from django.utils import timezone
 
 from core.timerules import due_at as compute_due_at
 from core.timerules import start_of_local_day
-from episodes.models import Episode, EpisodeState, Event, EventKind, Party
+from episodes import events
+from episodes.models import Episode, EpisodeState, Event, EventKind, Party, PartyRole
 from organisations.models import UnitKind
 from process.definition import CONDITIONS, ensure_current_definition
 from process.models import (
@@ -44,14 +53,8 @@ UNIT_KIND_PREFERENCE = [
 ]
 
 
-def assessed_at_admission(episode: Episode) -> bool:
-    """Whether the help-need judgement in force was made at admission (then a corrected
-    admission time moves it too)."""
-    rows = list(
-        Event.objects.filter(
-            episode=episode, kind__in=[EventKind.ADMITTED, EventKind.HELP_NEED_ASSESSED]
-        ).values_list("kind", "occurred_at", "data")
-    )
+def _assessed_at_admission(rows) -> bool:
+    """From (kind, occurred_at, data) of the episode's ADMITTED and HELP_NEED_ASSESSED events."""
     admitted = next((at for kind, at, _ in rows if kind == EventKind.ADMITTED), None)
     positive = [
         at
@@ -59,6 +62,22 @@ def assessed_at_admission(episode: Episode) -> bool:
         if kind == EventKind.HELP_NEED_ASSESSED and data.get("may_need_help")
     ]
     return bool(positive) and admitted is not None and max(positive) == admitted
+
+
+def _anchor_event_rows(episode_id: int) -> list:
+    return list(
+        Event.objects.filter(
+            episode_id=episode_id, kind__in=[EventKind.ADMITTED, EventKind.HELP_NEED_ASSESSED]
+        )
+        .order_by("id")
+        .values_list("kind", "occurred_at", "data")
+    )
+
+
+def assessed_at_admission(episode: Episode) -> bool:
+    """Whether the help-need judgement in force was made at admission (then a corrected
+    admission time moves it too)."""
+    return _assessed_at_admission(_anchor_event_rows(episode.pk))
 
 
 def anchor_moment(
@@ -131,6 +150,23 @@ def due_for(
     return compute_due_at(moment, timing["amount"], timing["unit"])
 
 
+def _units_by_lane(episode: Episode, units) -> dict[str, int]:
+    """lane -> the unit that performs that lane's activities, from the units of the
+    episode's current parties in the order the parties were created."""
+    rank = {kind: index for index, kind in enumerate(UNIT_KIND_PREFERENCE)}
+    best: dict[str, tuple[int, int]] = {}
+    for unit in units:
+        score = rank.get(unit.kind, len(rank))
+        # The designated care contact's unit leads regional primary care.
+        if unit.id == episode.care_contact_unit_id or unit.id == episode.ward_id:
+            score = -1
+        if unit.lane not in best or score < best[unit.lane][0]:
+            best[unit.lane] = (score, unit.id)
+    result = {lane: unit_id for lane, (_score, unit_id) in best.items()}
+    result[ProcessLane.INPATIENT] = episode.ward_id
+    return result
+
+
 def _responsible_units(episode: Episode) -> dict[str, int]:
     """lane -> the unit that performs that lane's activities for this episode."""
     parties = (
@@ -138,19 +174,7 @@ def _responsible_units(episode: Episode) -> dict[str, int]:
         .select_related("unit")
         .order_by("id")
     )
-    rank = {kind: index for index, kind in enumerate(UNIT_KIND_PREFERENCE)}
-    units: dict[str, tuple[int, int]] = {}
-    for party in parties:
-        unit = party.unit
-        score = rank.get(unit.kind, len(rank))
-        # The designated care contact's unit leads regional primary care.
-        if unit.id == episode.care_contact_unit_id or unit.id == episode.ward_id:
-            score = -1
-        if unit.lane not in units or score < units[unit.lane][0]:
-            units[unit.lane] = (score, unit.id)
-    result = {lane: unit_id for lane, (_score, unit_id) in units.items()}
-    result[ProcessLane.INPATIENT] = episode.ward_id
-    return result
+    return _units_by_lane(episode, [party.unit for party in parties])
 
 
 def _unit_for(definition: ActivityDefinition, units: dict[str, int]) -> int | None:
@@ -181,34 +205,238 @@ def _matches(definition: ActivityDefinition, event: Event, lane_of_unit: dict[in
     return True
 
 
+# -- the definition, parsed once per loaded version -------------------------------------------
+
+
+class _Version:
+    """A loaded version's activity definitions (never changed after loading), kept in memory."""
+
+    def __init__(self, version_id: int, definitions: list[ActivityDefinition]):
+        self.id = version_id
+        self.definitions = definitions
+        self.by_id = {d.id: d for d in definitions}
+        self.by_key = {d.key: d for d in definitions}
+
+
+# (version id, loaded_at): a test database that rolls a version back may reuse its id.
+_versions: dict[tuple, _Version] = {}
+
+
+def _version(version_id: int, loaded_at: dt.datetime) -> _Version:
+    key = (version_id, loaded_at)
+    cached = _versions.get(key)
+    if cached is None:
+        definitions = list(
+            ActivityDefinition.objects.filter(version_id=version_id).order_by("order")
+        )
+        cached = _Version(version_id, definitions)
+        if len(_versions) > 16:
+            _versions.clear()
+        _versions[key] = cached
+    return cached
+
+
+# -- one episode's activities, held in memory for the length of an action -----------------------
+
+# The columns `evaluate` may change; compared with what was read to find the rows to write.
+_WRITTEN = (
+    "status",
+    "not_applicable_reason",
+    "due_at",
+    "unit_id",
+    "completed_at",
+    "completed_by_id",
+    "completed_unit_id",
+    "missed_at",
+    "updated_at",
+)
+
+
+def _written(activity: EpisodeActivity) -> tuple:
+    return tuple(getattr(activity, name) for name in _WRITTEN)
+
+
+class _Session:
+    """An episode's activities, parties and anchor events as the engine last saw them.
+
+    Loaded at the first event of an action (one query each) and kept current from the
+    action's later events; the changes are written once when the action ends."""
+
+    def __init__(self, episode: Episode):
+        self.episode = episode
+        self.version: _Version | None = None
+        self.activities: list[EpisodeActivity] = []
+        self.read: dict[int, tuple] = {}  # activity pk -> its written columns as read
+        self.created = False  # activities made in this session, not yet in the database
+        self.logs: list[ActivityLog] = []
+        self.parties: list[list] = []  # [unit, role, active], in creation order
+        self.anchor_rows: list | None = None
+
+    # loading
+
+    def load_activities(self, version: _Version) -> None:
+        self.version = version
+        self.activities = list(
+            EpisodeActivity.objects.filter(episode_id=self.episode.pk).order_by("id")
+        )
+        for activity in self.activities:
+            definition = version.by_id.get(activity.definition_id)
+            if definition is None:  # not of the episode's version (never expected)
+                definition = ActivityDefinition.objects.get(pk=activity.definition_id)
+            activity.definition = definition
+            self.read[activity.pk] = _written(activity)
+
+    def load_parties(self) -> None:
+        parties = Party.objects.filter(episode_id=self.episode.pk).select_related("unit")
+        self.parties = [
+            [party.unit, party.role, party.removed_at is None] for party in parties.order_by("id")
+        ]
+
+    def units(self) -> dict[str, int]:
+        return _units_by_lane(
+            self.episode, [unit for unit, _role, active in self.parties if active]
+        )
+
+    # keeping current
+
+    def saw(self, event: Event) -> None:
+        """Follow what `event` changed in the rows the session holds (idempotent for the
+        event the session was loaded at)."""
+        if event.kind == EventKind.PARTY_ADDED and event.unit_id is not None:
+            for party in self.parties:
+                if party[0].id == event.unit_id:
+                    party[2] = True
+                    break
+            else:
+                self.parties.append([event.unit, PartyRole.CONCERNED, True])
+        elif event.kind == EventKind.PARTY_REMOVED and event.unit_id is not None:
+            for party in self.parties:
+                if party[0].id == event.unit_id and party[1] == PartyRole.CONCERNED:
+                    party[2] = False
+
+    def at_admission(self) -> bool:
+        if self.anchor_rows is None:
+            self.anchor_rows = _anchor_event_rows(self.episode.pk)
+        return _assessed_at_admission(self.anchor_rows)
+
+    # writing
+
+    def flush(self) -> None:
+        if self.created:
+            EpisodeActivity.objects.bulk_create(self.activities)
+            self.created = False
+        else:
+            groups: dict[tuple, list[int]] = {}
+            for activity in self.activities:
+                now = _written(activity)
+                if now != self.read.get(activity.pk):
+                    groups.setdefault(now, []).append(activity.pk)
+            # Rows changed alike (e.g. several activities no longer applicable) share one
+            # UPDATE; a CASE per column and row (bulk_update) costs far more to build.
+            for values, pks in groups.items():
+                EpisodeActivity.objects.filter(pk__in=pks).update(
+                    **dict(zip(_WRITTEN, values, strict=True))
+                )
+        for activity in self.activities:
+            self.read[activity.pk] = _written(activity)
+        if self.logs:
+            ActivityLog.objects.bulk_create(self.logs)
+            self.logs = []
+
+
+_SESSIONS = "process.sessions"
+
+
+def _sessions() -> dict[int, _Session] | None:
+    state = events.action_state()
+    if state is None:
+        return None
+    return state.setdefault(_SESSIONS, {})
+
+
+def _finish(session: _Session) -> None:
+    events.on_action_end((_SESSIONS, session.episode.pk), session.flush)
+
+
+def _open_session(episode: Episode, *, admitting: bool = False) -> tuple[_Session, bool]:
+    """The episode's session in the current action (or a new one outside an action) and
+    whether it has its activities (False: the episode has no process yet)."""
+    sessions = _sessions()
+    if sessions is not None and episode.pk in sessions:
+        session = sessions[episode.pk]
+        # The action may hold a fresher copy of the episode than the one the session saw.
+        session.episode = episode
+        return session, session.version is not None
+    session = _Session(episode)
+    if sessions is not None:
+        sessions[episode.pk] = session
+    # An episode being admitted has no process yet (binding it twice fails, as it should).
+    row = (
+        None
+        if admitting
+        else EpisodeProcess.objects.filter(episode_id=episode.pk)
+        .values_list("version_id", "version__loaded_at")
+        .first()
+    )
+    if row is not None:
+        session.load_activities(_version(*row))
+    session.load_parties()
+    return session, row is not None
+
+
 def on_event(event: Event) -> None:
     """The subscriber: bind and instantiate at admission, then keep activities current."""
+    episode = event.episode
+    session, has_process = _open_session(episode, admitting=event.kind == EventKind.ADMITTED)
+    session.saw(event)
+    if session.anchor_rows is not None and event.kind in (
+        EventKind.ADMITTED,
+        EventKind.HELP_NEED_ASSESSED,
+    ):
+        session.anchor_rows.append((event.kind, event.occurred_at, event.data))
     if event.kind == EventKind.ADMITTED:
-        instantiate(event.episode, event)
-        return
-    if not EpisodeProcess.objects.filter(episode_id=event.episode_id).exists():
-        # An episode admitted before the engine was installed: start it now, from its events.
-        instantiate(event.episode, None)
-    evaluate(event.episode, event)
+        _instantiate(session, event)
+    else:
+        if not has_process:
+            # An episode admitted before the engine was installed: start it now, from its events.
+            _instantiate(session, None)
+        _evaluate(session, event)
+    _finish(session)
 
 
 def instantiate(episode: Episode, event: Event | None) -> EpisodeProcess:
     """Bind `episode` to the current definition version and create its activities."""
+    session, _has_process = _open_session(episode)
+    process = _instantiate(session, event)
+    _finish(session)
+    return process
+
+
+def _instantiate(session: _Session, event: Event | None) -> EpisodeProcess:
+    episode = session.episode
     # The file is loaded at migrate; parse it here only on a database that has no version.
-    version = DefinitionVersion.current() or ensure_current_definition()
+    # Only the columns needed: the version's source text and parsed content are large.
+    current = DefinitionVersion.objects.order_by("-number").only("id", "number", "loaded_at")
+    version = current.first() or ensure_current_definition()
     process = EpisodeProcess.objects.create(episode=episode, version=version)
-    definitions = list(version.activities.all())
-    EpisodeActivity.objects.bulk_create(
-        [EpisodeActivity(episode=episode, definition=d) for d in definitions]
+    session.version = _version(version.pk, version.loaded_at)
+    session.activities = [
+        EpisodeActivity(episode=episode, definition=d) for d in session.version.definitions
+    ]
+    session.created = True
+    if event is not None and event.kind == EventKind.ADMITTED and session.anchor_rows is None:
+        # Admission is the episode's first event: no other anchor event precedes it.
+        session.anchor_rows = [(event.kind, event.occurred_at, event.data)]
+    session.logs.append(
+        ActivityLog(
+            episode=episode,
+            kind=LogKind.INSTANTIATED,
+            event=event,
+            actor=event.actor if event else None,
+            data={"version": version.number, "activities": len(session.activities)},
+        )
     )
-    ActivityLog.objects.create(
-        episode=episode,
-        kind=LogKind.INSTANTIATED,
-        event=event,
-        actor=event.actor if event else None,
-        data={"version": version.number, "activities": len(definitions)},
-    )
-    evaluate(episode, event)
+    _evaluate(session, event)
     return process
 
 
@@ -216,14 +444,24 @@ def evaluate(
     episode: Episode, event: Event | None = None, *, now: dt.datetime | None = None
 ) -> None:
     """Recompute every activity of `episode` from its current state; complete or reopen the
-    ones `event` completes or reopens. Only changed rows are written."""
+    ones `event` completes or reopens. Only changed rows are written (at the end of the
+    current action, or at once outside one)."""
+    session, _has_process = _open_session(episode)
+    _evaluate(session, event, now=now)
+    _finish(session)
+
+
+def _evaluate(session: _Session, event: Event | None, *, now: dt.datetime | None = None) -> None:
     now = now or timezone.now()
-    activities = list(EpisodeActivity.objects.filter(episode=episode).select_related("definition"))
+    episode = session.episode
+    activities = session.activities
     if not activities:
         return
-    by_key = {a.definition.key: a.definition for a in activities}
-    units = _responsible_units(episode)
-    at_admission = assessed_at_admission(episode)
+    by_key = session.version.by_key if session.version else {}
+    if not by_key or any(by_key.get(a.definition.key) is not a.definition for a in activities):
+        by_key = {a.definition.key: a.definition for a in activities}
+    units = session.units()
+    at_admission = session.at_admission()
     lane_of_unit = {unit_id: lane for lane, unit_id in units.items()}
     if event is not None:
         # The acting or concerned unit may be a second unit in its lane: use its own lane.
@@ -233,8 +471,8 @@ def evaluate(
     actor = event.actor if event else None
     exited = episode.state == EpisodeState.EXITED
     discharged = episode.state == EpisodeState.DISCHARGED
-    changed: list[EpisodeActivity] = []
-    logs: list[ActivityLog] = []
+    logs = session.logs
+    conditions = {name: condition(episode, name) for name in CONDITIONS}
 
     def log(activity, kind, **data):
         logs.append(
@@ -275,7 +513,7 @@ def evaluate(
         unit_id = _unit_for(definition, units)
         if exited:
             reason = "Processen avbröts"
-        elif unmet := [c for c in definition.conditions if not condition(episode, c)]:
+        elif unmet := [c for c in definition.conditions if not conditions[c]]:
             reason = "Gäller bara när " + ", ".join(CONDITIONS[c] for c in unmet)
         elif unit_id is None:
             reason = "Ingen berörd enhet i simbanan"
@@ -352,22 +590,3 @@ def evaluate(
         )
         if after != before:
             activity.updated_at = now
-            changed.append(activity)
-
-    if changed:
-        EpisodeActivity.objects.bulk_update(
-            changed,
-            [
-                "status",
-                "not_applicable_reason",
-                "due_at",
-                "unit",
-                "completed_at",
-                "completed_by",
-                "completed_unit",
-                "missed_at",
-                "updated_at",
-            ],
-        )
-    if logs:
-        ActivityLog.objects.bulk_create(logs)

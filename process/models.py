@@ -200,6 +200,13 @@ class EpisodeActivity(PublicIdModel):
             models.Index(fields=["status", "missed_at", "due_at"], name="activity_sweep"),
             # "What do I do now": open activities of the user's units, soonest first.
             models.Index(fields=["unit", "status", "due_at"], name="activity_worklist"),
+            # "What is overdue now" across the region: the open activities soonest due first,
+            # one range scan of a partial index that holds only the open rows.
+            models.Index(
+                fields=["due_at", "id"],
+                condition=models.Q(status__in=OPEN_STATUSES),
+                name="activity_open_due",
+            ),
         ]
 
     def state(self, now: dt.datetime | None = None) -> ActivityState:
