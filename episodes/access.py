@@ -37,8 +37,16 @@ def visible_parties(unit_ids, now: dt.datetime | None = None) -> QuerySet[Party]
     return (
         Party.objects.filter(unit_id__in=unit_ids)
         .filter(
+            # A subquery, not a join: only the few removed parties need the individual's row.
             Q(removed_at__isnull=True)
-            | Q(removed_at__gte=removal_cutoff, episode__individual__protected_identity=False)
+            | (
+                Q(removed_at__gte=removal_cutoff)
+                & ~Exists(
+                    Individual.objects.filter(
+                        pk=OuterRef("episode__individual_id"), protected_identity=True
+                    )
+                )
+            )
         )
         .filter(Q(episode__ended_at__isnull=True) | Q(episode__ended_at__gte=end_cutoff))
     )

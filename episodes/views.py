@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
@@ -315,6 +316,9 @@ def admission_new(request):
 # -- inbox ----------------------------------------------------------------------------------------
 
 
+INBOX_PAGE_SIZE = 50
+
+
 @login_required
 def inbox(request):
     user = request.user
@@ -324,11 +328,13 @@ def inbox(request):
         acknowledged_at__isnull=True, forwarded_to__isnull=True
     )
     qs = waiting if show == "okvitterade" else inbox_messages(unit_ids)
-    messages_page = list(
+    page = Paginator(
         qs.select_related(
             "episode__individual", "sender_unit", "recipient_unit", "acknowledged_by"
-        ).order_by("-sent_at")[:200]
-    )
+        ).order_by("-sent_at", "-id"),
+        INBOX_PAGE_SIZE,
+    ).get_page(request.GET.get("sida"))
+    messages_page = list(page.object_list)
     # Per unit: messages waiting for a kvittens, and how many of those nobody has opened.
     counts = (
         waiting.values("recipient_unit__name")
@@ -347,7 +353,7 @@ def inbox(request):
     return render(
         request,
         "episodes/inbox.html",
-        {"messages_page": messages_page, "counts": counts, "show": show},
+        {"messages_page": messages_page, "page": page, "counts": counts, "show": show},
     )
 
 

@@ -3,8 +3,8 @@ import datetime as dt
 from django.utils import timezone
 
 from audit.models import AccessLog
-from core.testing import admit
-from episodes import actions
+from core.testing import TEST_IDENTIFIERS, admit
+from episodes import actions, views
 from episodes.models import EventKind, Message
 
 
@@ -98,3 +98,15 @@ def test_the_sender_sees_the_message_but_cannot_acknowledge_it(org, client):
     assert 'value="Kvittera"' not in page.text and ">Kvittera<" not in page.text
     notice.refresh_from_db()
     assert notice.read_at is None
+
+
+def test_a_long_inbox_is_paged_newest_first(org, client, monkeypatch):
+    monkeypatch.setattr(views, "INBOX_PAGE_SIZE", 2)
+    for number in range(3):
+        admit(org, identifier=TEST_IDENTIFIERS[number])
+    client.force_login(org.needs_assessor)
+    first = client.get("/inkorg/").text
+    second = client.get("/inkorg/?visa=okvitterade&sida=2").text
+    assert "Sida 1 av 2" in first and "Sida 2 av 2" in second
+    assert first.count("Inskrivningsmeddelande</a>") == 2
+    assert second.count("Inskrivningsmeddelande</a>") == 1
