@@ -219,11 +219,15 @@ class LoggedPagination(PageNumberPagination):
         super().__init__(page_size=50, max_page_size=200, **kwargs)
 
     def paginate_queryset(self, queryset, pagination, request, **params):
-        result = super().paginate_queryset(queryset, pagination, request, **params)
-        items = list(result["items"])
-        result["items"] = items
+        # The page's ids first, from the filter and order alone (the plan stays an index walk
+        # over the visible rows), then those rows with their relations.
+        page_size = self._get_page_size(pagination.page_size)
+        offset = (pagination.page - 1) * page_size
+        ids = list(queryset.values_list("pk", flat=True)[offset : offset + page_size])
+        rows = queryset.order_by().in_bulk(ids)
+        items = [rows[pk] for pk in ids]
         _log_page(request, items)
-        return result
+        return {self.items_attribute: items, "count": self._items_count(queryset)}
 
 
 def _log_page(request, items: list) -> None:
