@@ -23,6 +23,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from ninja.responses import Status
 
 from core.errors import ActionError
+from core.pages import in_order, page_ids
 from episodes import actions
 from episodes.access import (
     acting_membership,
@@ -223,9 +224,7 @@ class LoggedPagination(PageNumberPagination):
         # over the visible rows), then those rows with their relations.
         page_size = self._get_page_size(pagination.page_size)
         offset = (pagination.page - 1) * page_size
-        ids = list(queryset.values_list("pk", flat=True)[offset : offset + page_size])
-        rows = queryset.order_by().in_bulk(ids)
-        items = [rows[pk] for pk in ids]
+        items = in_order(queryset, page_ids(queryset, offset, offset + page_size))
         _log_page(request, items)
         return {self.items_attribute: items, "count": self._items_count(queryset)}
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import ActionError
+from core.pages import in_order, page_ids
 from episodes import actions
 from episodes.access import (
     care_unit_ids,
@@ -82,11 +83,12 @@ def home(request):
     rows.sort(
         key=lambda r: (not r["overdue"], r["next"].due_at or dt.datetime.max.replace(tzinfo=dt.UTC))
     )
-    inbox = list(
-        inbox_messages(unit_ids)
-        .filter(acknowledged_at__isnull=True, forwarded_to__isnull=True)
-        .select_related("episode__individual", "sender_unit", "recipient_unit")
-        .order_by("-sent_at")[:10]
+    waiting = inbox_messages(unit_ids).filter(
+        acknowledged_at__isnull=True, forwarded_to__isnull=True
+    )
+    inbox = in_order(
+        waiting.select_related("episode__individual", "sender_unit", "recipient_unit"),
+        page_ids(waiting.order_by("-sent_at", "-id"), 0, 10),
     )
     log_access_many(user, "worklist.view", [(e, None) for e in episodes], request=request)
     log_access_many(
@@ -329,12 +331,14 @@ def inbox(request):
     )
     qs = waiting if show == "okvitterade" else inbox_messages(unit_ids)
     page = Paginator(
+        qs.order_by("-sent_at", "-id").values_list("pk", flat=True), INBOX_PAGE_SIZE
+    ).get_page(request.GET.get("sida"))
+    messages_page = in_order(
         qs.select_related(
             "episode__individual", "sender_unit", "recipient_unit", "acknowledged_by"
-        ).order_by("-sent_at", "-id"),
-        INBOX_PAGE_SIZE,
-    ).get_page(request.GET.get("sida"))
-    messages_page = list(page.object_list)
+        ),
+        list(page.object_list),
+    )
     # Per unit: messages waiting for a kvittens, and how many of those nobody has opened.
     counts = (
         waiting.values("recipient_unit__name")
