@@ -311,8 +311,20 @@ def case_overdue_now(scene: Scene, runs: int) -> Result:
     def run():
         now = timezone.now()
         overdue = activity.objects.filter(status__in=OPEN_STATUSES, due_at__lt=now)
+        # What a region-wide overdue list shows: activity, deadline kind, unit, episode, due.
         rows = list(
-            overdue.select_related("episode", "definition", "unit").order_by("due_at", "id")[:100]
+            overdue.select_related("episode", "definition", "unit")
+            .only(
+                "due_at",
+                "status",
+                "episode__public_id",
+                "episode__state",
+                "definition__key",
+                "definition__title",
+                "definition__deadline_kind",
+                "unit__name",
+            )
+            .order_by("due_at", "id")[:100]
         )
         return rows, overdue.count()
 
