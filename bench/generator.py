@@ -572,7 +572,7 @@ class _Generator:
                 instantiate(episode, None)
             count += 1
         self.stats["process_episodes"] = count
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
             # Fresh statistics and visibility map for the activity table, so the overdue
             # count is an index-only scan from the start (as autovacuum would make it later).
             from process.models import EpisodeActivity
