@@ -91,11 +91,7 @@ def drilldown(user: User, key: str, filters: Filters, period: Period, *, request
             "sent_at",
         )
     else:
-        facts, episode_field, order = (
-            discharge_facts(filters, start, end),
-            "episode_id",
-            "occurred_at",
-        )
+        facts, episode_field, order = discharge_facts(filters, start, end), "id", "discharged_at"
     facts = facts.filter(behind)
     total = facts.count()
     visible = facts.filter(**{f"{episode_field}__in": visible_episodes(user).values("id")})
@@ -109,7 +105,7 @@ def drilldown(user: User, key: str, filters: Filters, period: Period, *, request
     episodes = _episodes(rows, family)
     logged = set()
     for row in rows:
-        row.episode_obj = episodes[row.id if family == "admission" else row.episode_id]
+        row.episode_obj = episodes[row.episode_id if family == "acknowledgement" else row.id]
         if row.episode_obj.id not in logged:
             logged.add(row.episode_obj.id)
             log_access(
@@ -125,5 +121,5 @@ def drilldown(user: User, key: str, filters: Filters, period: Period, *, request
 def _episodes(rows, family):
     from episodes.models import Episode
 
-    ids = [row.id if family == "admission" else row.episode_id for row in rows]
+    ids = [row.episode_id if family == "acknowledgement" else row.id for row in rows]
     return Episode.objects.select_related("individual", "ward").in_bulk(ids)

@@ -16,7 +16,7 @@ from indicators.definitions import BY_KEY, INDICATORS
 from indicators.filters import parse_filters
 from indicators.payment import payment_month, regions_for
 from indicators.periods import Period, parse_period
-from indicators.queries import Figure, compute
+from indicators.queries import Figure, compute_from, daily_totals
 
 router = Router(tags=["statistics"])
 
@@ -142,13 +142,13 @@ def indicator_value(
     params = {k: v for k, v in request.GET.items() if k in PERIOD_KEYS + FILTER_KEYS}
     chosen = parse_period(params)
     filters = parse_filters(params)
-    out = {}
-    for name, p in (
+    periods = (
         ("current", chosen),
         ("previous", chosen.previous()),
         ("same_period_last_year", chosen.last_year()),
-    ):
-        out[name] = _figure_out(p, compute(filters, p)[key])
+    )
+    days = daily_totals(filters, [(p.start, p.end) for _, p in periods])
+    out = {name: _figure_out(p, compute_from(days, p)[key]) for name, p in periods}
     return {"indicator": _indicator_out(BY_KEY[key]), "filters": filters.as_query(), **out}
 
 

@@ -25,11 +25,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import BooleanField, Case, Count, Exists, F, OuterRef, Q, Sum, Value, When
+from django.db.models import BooleanField, Case, Count, F, Q, Sum, Value, When
 from django.db.models import CharField as CharFieldType
 
 from core.timerules import local_date
-from episodes.models import Event, EventKind
+from episodes.models import Episode
 from indicators.definitions import SIP_INVITATION_DAYS
 from indicators.filters import Filters
 from indicators.models import DailyRate, PaymentAgreement, PaymentModel
@@ -55,22 +55,27 @@ COUNTS = {"billed", "pooled", "individual"}
 def _payment_facts(
     municipality: Principal, region: Principal | None, period: Period, agreement: PaymentAgreement
 ):
+    """The discharge facts (Episode rows, see `indicators.queries`) with a payment status.
+
+    "An admission notice sent before discharge" is the first notice (the Episode's
+    `admission_notice_sent_at`) at or before the discharge instant. SIP not yet assessed
+    (`sip_needed` None) is "not needed", as with no assessment event."""
     from indicators.queries import discharge_facts
 
     facts = discharge_facts(Filters(municipality=municipality), period.start_utc, period.end_utc)
     if region is not None:
-        facts = facts.filter(episode__ward__principal=region)
-    notice_before_discharge = Event.objects.filter(
-        episode_id=OuterRef("episode_id"),
-        kind=EventKind.ADMISSION_NOTICE_SENT,
-        occurred_at__lte=OuterRef("occurred_at"),
-    )
+        facts = facts.filter(ward__principal=region)
     facts = facts.annotate(
-        notice_sent=Exists(notice_before_discharge),
+        notice_sent=Case(
+            When(admission_notice_sent_at__lte=F("discharged_at"), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
         sip_ok=Case(
             When(
-                Q(sip_needed=False)
-                | Q(sip_invited_at__lte=F("occurred_at"))
+                Q(sip_needed__isnull=True)
+                | Q(sip_needed=False)
+                | Q(sip_invited_at__lte=F("discharged_at"))
                 | Q(sip_lag__lte=SIP_INVITATION_DAYS),
                 then=Value(True),
             ),
@@ -90,7 +95,7 @@ def _payment_facts(
         ]
     return facts.annotate(
         status=Case(
-            When(episode__is_compulsory_care=True, then=Value("compulsory_care")),
+            When(is_compulsory_care=True, then=Value("compulsory_care")),
             When(ready_days__isnull=True, then=Value("no_ready_notice")),
             When(notice_sent=False, then=Value("no_admission_notice")),
             When(sip_ok=False, then=Value("sip_not_invited")),
@@ -151,11 +156,11 @@ class EpisodeLine:
 
 
 LINE_FIELDS = [
-    "episode__public_id",
-    "episode__ward__name",
-    "episode__admitted_at",
+    "public_id",
+    "ward__name",
+    "admitted_at",
     "ready_at",
-    "occurred_at",
+    "discharged_at",
     "ready_days",
     "status",
     "billable_days",
@@ -164,11 +169,11 @@ LINE_FIELDS = [
 
 def _line(row: dict, agreement: PaymentAgreement, rates: Rates) -> EpisodeLine:
     line = EpisodeLine(
-        episode_id=str(row["episode__public_id"]),
-        ward=row["episode__ward__name"],
-        admitted_at=row["episode__admitted_at"],
+        episode_id=str(row["public_id"]),
+        ward=row["ward__name"],
+        admitted_at=row["admitted_at"],
         ready_at=row["ready_at"],
-        discharged_at=row["occurred_at"],
+        discharged_at=row["discharged_at"],
         ready_days=row["ready_days"],
         status=row["status"],
         billable_days=row["billable_days"] or 0,
@@ -257,15 +262,21 @@ class PaymentMonth:
 
 def regions_for(municipality: Principal, period: Period) -> list[Principal | None]:
     """The regions whose wards discharged the municipality's residents in the period."""
+    from indicators.queries import without_jit
+
+    with without_jit():
+        return _regions_for(municipality, period)
+
+
+def _regions_for(municipality: Principal, period: Period) -> list[Principal | None]:
     ids = (
-        Event.objects.filter(
-            kind=EventKind.DISCHARGED,
-            occurred_at__gte=period.start_utc,
-            occurred_at__lt=period.end_utc,
-            episode__individual__municipality=municipality,
+        Episode.objects.filter(
+            discharged_at__gte=period.start_utc,
+            discharged_at__lt=period.end_utc,
+            individual__municipality=municipality,
         )
         .order_by()
-        .values_list("episode__ward__principal_id", flat=True)
+        .values_list("ward__principal_id", flat=True)
         .distinct()
     )
     regions = list(Principal.objects.filter(id__in=list(ids), kind=PrincipalKind.REGION))
@@ -279,6 +290,15 @@ def payment_month(
 
     The agreement in force on the month's last day applies to the whole month.
     """
+    from indicators.queries import without_jit
+
+    with without_jit():
+        return _payment_month(municipality, month, region)
+
+
+def _payment_month(
+    municipality: Principal, month: dt.date, region: Principal | None
+) -> PaymentMonth:
     period = Period.month(month.year, month.month)
     agreement = PaymentAgreement.in_force(period.end, region)
     result = PaymentMonth(municipality, region, period.start, agreement, lines=[])
@@ -288,7 +308,7 @@ def payment_month(
     facts = _payment_facts(municipality, region, period, agreement)
     result.lines = [
         _line(row, agreement, rates)
-        for row in facts.order_by("occurred_at", "id").values(*LINE_FIELDS)
+        for row in facts.order_by("discharged_at", "id").values(*LINE_FIELDS)
     ]
     result.by_status = {
         row["status"]: row["n"] for row in facts.order_by().values("status").annotate(n=Count("id"))
@@ -332,7 +352,7 @@ def iter_lines(
             rates = Rates(region)
             rows = (
                 _payment_facts(municipality, region, month_period, agreement)
-                .order_by("occurred_at", "id")
+                .order_by("discharged_at", "id")
                 .values(*LINE_FIELDS)
                 .iterator(chunk_size=500)
             )

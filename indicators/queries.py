@@ -1,11 +1,16 @@
-"""The indicators, computed from the events by aggregation in the database.
+"""The indicators, computed by aggregation in the database.
 
-Three families of rows, each a queryset annotated per episode and then aggregated:
+Three families of rows:
 
-- discharge facts: one DISCHARGED event per episode (the month of discharge), with the ready
-  notice in force, ready days, planned-date moves, SIP need/offer/invitation, readmission;
+- discharge facts: one row per discharged episode (the month of discharge), read from the
+  Episode row's cached columns (ready notice in force, SIP need and invitation, discharge),
+  with the planned-date moves and the SIP offer from the events and the readmission from
+  `Episode.readmission_of`;
 - admission facts: episodes by month of admission, with the first admission notice;
 - acknowledgement facts: admission-notice messages, one per recipient unit.
+
+A page reads the totals of every family per Stockholm day over the days it shows, in a fixed
+number of grouped queries, and adds them up per period and per month (`daily_totals`).
 
 Days are Stockholm calendar dates: `LocalDay` turns a timestamp into the number of its local
 date (days since 2000-01-01) in SQL, through Django's time-zone-aware date cast (PostgreSQL
@@ -16,8 +21,10 @@ two integers and is the same on both databases, across DST nights.
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
 from dataclasses import dataclass
 
+from django.db import connection, transaction
 from django.db.models import (
     Count,
     DurationField,
@@ -33,9 +40,9 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce, TruncDate, TruncMonth
+from django.db.models.functions import Coalesce, TruncDate
 
-from core.timerules import STOCKHOLM
+from core.timerules import STOCKHOLM, start_of_local_day
 from episodes.models import Episode, Event, EventKind, Message, MessageKind
 from indicators.definitions import (
     ADMISSION_NOTICE_HOURS,
@@ -45,7 +52,7 @@ from indicators.definitions import (
     Indicator,
 )
 from indicators.filters import Filters
-from indicators.periods import Period, add_months, month_start
+from indicators.periods import Period, add_months, month_end, month_start
 
 
 class LocalDay(Func):
@@ -65,101 +72,103 @@ class LocalDay(Func):
         return f"CAST(julianday({sql}) - julianday('2000-01-01') AS INTEGER)", params
 
 
-def _later_than_outer() -> Q:
-    """The event comes after the outer event (same instant: recorded later)."""
-    return Q(occurred_at__gt=OuterRef("occurred_at")) | Q(
-        occurred_at=OuterRef("occurred_at"), id__gt=OuterRef("id")
-    )
-
-
-def ready_notice_in_force(episode_ref: str = "episode_id", until_ref: str = "occurred_at"):
-    """Subquery: occurred_at of the last ready notice before `until_ref` not revoked before it."""
-    revoked = Event.objects.filter(
-        episode_id=OuterRef("episode_id"),
-        kind=EventKind.READY_NOTICE_REVOKED,
-        occurred_at__lte=OuterRef(OuterRef(until_ref)),
-    ).filter(_later_than_outer())
-    return Subquery(
-        Event.objects.filter(
-            episode_id=OuterRef(episode_ref),
-            kind=EventKind.READY_NOTICE_SENT,
-            occurred_at__lte=OuterRef(until_ref),
-        )
-        .exclude(Exists(revoked))
-        .order_by("-occurred_at", "-id")
-        .values("occurred_at")[:1]
-    )
-
-
-def _events(kind: str, episode_ref: str = "episode_id"):
+def _events(kind: str, episode_ref: str = "id"):
     return Event.objects.filter(episode_id=OuterRef(episode_ref), kind=kind)
 
 
-def sip_needed_exists(episode_ref: str = "episode_id") -> Exists:
-    """The latest SIP need assessment said SIP is needed (help from both principals)."""
-    later = _events(EventKind.SIP_NEED_ASSESSED).filter(_later_than_outer())
-    return Exists(
-        _events(EventKind.SIP_NEED_ASSESSED, episode_ref)
-        .filter(data__needed=True)
-        .exclude(Exists(later))
+def planned_date_moves(episode_ref: str = "id"):
+    """Changes of the estimated date to a different date (moving back counts, same date not).
+
+    There is no column for this on the Episode row, so it is counted from the events."""
+    changes = (
+        _events(EventKind.ESTIMATED_DATE_CHANGED, episode_ref)
+        .exclude(data__date=F("data__previous"))
+        .order_by()
+        .values("episode_id")
+        .annotate(n=Count("id"))
+        .values("n")
     )
-
-
-def _first(kind: str, episode_ref: str = "episode_id"):
-    return Subquery(
-        _events(kind, episode_ref).order_by("occurred_at", "id").values("occurred_at")[:1]
-    )
-
-
-def _count(kind: str, queryset=None, episode_ref: str = "episode_id"):
-    queryset = queryset if queryset is not None else _events(kind, episode_ref)
-    counted = queryset.order_by().values("episode_id").annotate(n=Count("id")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
-
-
-def planned_date_moves(episode_ref: str = "episode_id"):
-    """Changes of the estimated date to a different date (moving back counts, same date not)."""
-    changes = _events(EventKind.ESTIMATED_DATE_CHANGED, episode_ref).exclude(
-        data__date=F("data__previous")
-    )
-    return _count(EventKind.ESTIMATED_DATE_CHANGED, changes, episode_ref)
+    return Coalesce(Subquery(changes, output_field=IntegerField()), Value(0))
 
 
 # -- the three families of rows ---------------------------------------------------------------
+#
+# The discharge and admission facts read the Episode row's cached columns, which the actions
+# write in the same transaction as the events and which `bench.consistency.replay` checks
+# against the events (replayed in time order):
+#
+# - `discharged_at` is the instant of the episode's one DISCHARGED event;
+# - `ready_at` is the ready notice in force: the latest READY_NOTICE_SENT not followed by a
+#   READY_NOTICE_REVOKED (no ready event can follow the discharge: both need an active episode);
+# - `sip_needed` is what the latest SIP_NEED_ASSESSED said (None: never assessed);
+# - `sip_invited_at` is the (only) SIP_INVITATION_SENT;
+# - `admission_notice_sent_at` is the first ADMISSION_NOTICE_SENT.
+#
+# Only the planned-date moves and the SIP offer have no column and are read from the events.
+# `indicators/tests/reference.py` keeps the purely event-based definitions, and a test checks
+# that both give the same facts.
 
 
-def discharge_facts(filters: Filters, start: dt.datetime, end: dt.datetime) -> QuerySet[Event]:
-    """One row per episode discharged in [start, end): its DISCHARGED event, annotated."""
-    return annotate_discharges(
-        Event.objects.filter(
-            kind=EventKind.DISCHARGED, occurred_at__gte=start, occurred_at__lt=end
-        ).filter(filters.episode_q())
+def discharge_facts(filters: Filters, start: dt.datetime, end: dt.datetime) -> QuerySet[Episode]:
+    """One row per episode discharged in [start, end), annotated."""
+    return _discharges(filters, _within("discharged_at", [(start, end)]))
+
+
+def _within(field: str, spans: list[tuple[dt.datetime, dt.datetime]]) -> Q:
+    """`field` in any of the half-open spans of instants."""
+    q = Q()
+    for start, end in spans:
+        q |= Q(**{f"{field}__gte": start, f"{field}__lt": end})
+    return q
+
+
+def _discharged(filters: Filters, when: Q) -> QuerySet[Episode]:
+    """The discharged episodes with the facts read from their own columns."""
+    return (
+        Episode.objects.filter(when)
+        .filter(filters.episode_q(episode_field="id", prefix=""))
+        .annotate(
+            discharge_day=LocalDay("discharged_at"),
+            ready_days=F("discharge_day") - LocalDay("ready_at"),
+            sip_lag=LocalDay("sip_invited_at") - LocalDay("ready_at"),
+        )
     )
 
 
-def annotate_discharges(events: QuerySet[Event]) -> QuerySet[Event]:
-    return events.annotate(
-        ready_at=ready_notice_in_force(),
-        discharge_day=LocalDay("occurred_at"),
-        ready_days=F("discharge_day") - LocalDay("ready_at"),
-        moves=planned_date_moves(),
-        sip_needed=sip_needed_exists(),
-        sip_offered=Exists(_events(EventKind.SIP_OFFERED)),
-        sip_invited_at=_first(EventKind.SIP_INVITATION_SENT),
-        sip_lag=LocalDay("sip_invited_at") - LocalDay("ready_at"),
-        readmitted=Exists(Episode.objects.filter(readmission_of_id=OuterRef("episode_id"))),
+def _sip_offered() -> Exists:
+    return Exists(_events(EventKind.SIP_OFFERED))
+
+
+def _readmitted() -> Exists:
+    return Exists(Episode.objects.filter(readmission_of_id=OuterRef("id")))
+
+
+def _discharges(filters: Filters, when: Q) -> QuerySet[Episode]:
+    return annotate_discharges(_discharged(filters, when))
+
+
+def annotate_discharges(episodes: QuerySet[Episode]) -> QuerySet[Episode]:
+    """The facts that need other rows (events, the readmission), one subquery each per row:
+    for lists of episodes (drill-down, payment). The totals per day count them with joins."""
+    return episodes.annotate(
+        moves=planned_date_moves(), sip_offered=_sip_offered(), readmitted=_readmitted()
     )
 
 
 def admission_facts(filters: Filters, start: dt.datetime, end: dt.datetime) -> QuerySet[Episode]:
     """One row per episode admitted in [start, end), with its first admission notice."""
+    return _admissions(filters, _within("admitted_at", [(start, end)]))
+
+
+def _admissions(filters: Filters, when: Q) -> QuerySet[Episode]:
     return (
-        Episode.objects.filter(admitted_at__gte=start, admitted_at__lt=end)
+        Episode.objects.filter(when)
         .filter(filters.episode_q(episode_field="id", prefix=""))
         .annotate(
-            first_notice_at=_first(EventKind.ADMISSION_NOTICE_SENT, episode_ref="id"),
+            first_notice_at=F("admission_notice_sent_at"),
             notice_lag=ExpressionWrapper(
-                F("first_notice_at") - F("help_assessed_at"), output_field=DurationField()
+                F("admission_notice_sent_at") - F("help_assessed_at"),
+                output_field=DurationField(),
             ),
         )
     )
@@ -169,13 +178,13 @@ def acknowledgement_facts(
     filters: Filters, start: dt.datetime, end: dt.datetime
 ) -> QuerySet[Message]:
     """Admission notices to units concerned, for episodes admitted in [start, end)."""
+    return _acknowledgements(filters, _within("episode__admitted_at", [(start, end)]))
+
+
+def _acknowledgements(filters: Filters, when: Q) -> QuerySet[Message]:
     return (
-        Message.objects.filter(
-            kind=MessageKind.ADMISSION_NOTICE,
-            forwarded_to__isnull=True,
-            episode__admitted_at__gte=start,
-            episode__admitted_at__lt=end,
-        )
+        Message.objects.filter(kind=MessageKind.ADMISSION_NOTICE, forwarded_to__isnull=True)
+        .filter(when)
         .filter(filters.message_q())
         .annotate(
             ack_span=ExpressionWrapper(
@@ -185,13 +194,32 @@ def acknowledgement_facts(
     )
 
 
+@contextmanager
+def without_jit():
+    """Run the statistics queries without PostgreSQL's JIT compilation.
+
+    Their cost estimates (tens of thousands of episodes, grouped) are far above
+    `jit_above_cost`, and compiling them took longer than running them (1.7 s of a 3 s query
+    at 10 years of data). On
+    PostgreSQL this opens a transaction (or uses the one open) and sets `jit = off` in it
+    only (`SET LOCAL`); elsewhere it does nothing."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+        yield
+
+
 # -- aggregates ---------------------------------------------------------------------------------
 
 ON_TIME = dt.timedelta(hours=ADMISSION_NOTICE_HOURS)
 
 DISCHARGE_AGGREGATES = {
     "discharges": Count("id"),
-    "with_ready": Count("id", filter=Q(ready_days__isnull=False)),
+    # (ready_days is null exactly when ready_at is: every row has discharged_at)
+    "with_ready": Count("id", filter=Q(ready_at__isnull=False)),
     "ready_days_total": Sum("ready_days"),
     "same_day": Count("id", filter=Q(ready_days=0)),
     "skr_n": Count("id", filter=Q(ready_days__gte=1)),
@@ -199,12 +227,16 @@ DISCHARGE_AGGREGATES = {
     "moves_total": Sum("moves"),
     "sip_needed_n": Count("id", filter=Q(sip_needed=True)),
     "sip_offered_n": Count("id", filter=Q(sip_needed=True, sip_offered=True)),
-    "sip_due_n": Count("id", filter=Q(sip_needed=True, ready_days__isnull=False)),
+    "sip_due_n": Count("id", filter=Q(sip_needed=True, ready_at__isnull=False)),
     "sip_on_time_n": Count(
-        "id", filter=Q(sip_needed=True, ready_days__isnull=False, sip_lag__lte=SIP_INVITATION_DAYS)
+        "id", filter=Q(sip_needed=True, ready_at__isnull=False, sip_lag__lte=SIP_INVITATION_DAYS)
     ),
     "readmitted_n": Count("id", filter=Q(readmitted=True)),
 }
+# The discharge totals read from the Episode columns alone; the other three are counted by
+# joins in `_daily_totals` (the same figures; no subquery per episode).
+BY_JOIN = ("moves_total", "sip_offered_n", "readmitted_n")
+COLUMN_AGGREGATES = {k: v for k, v in DISCHARGE_AGGREGATES.items() if k not in BY_JOIN}
 
 ADMISSION_AGREGATES = {
     "admissions": Count("id"),
@@ -268,6 +300,11 @@ def figures_from_totals(totals: dict) -> dict[str, Figure]:
 
 def totals_for(filters: Filters, start: dt.datetime, end: dt.datetime) -> dict:
     """The aggregated totals of every family for a cut and a span of instants."""
+    with without_jit():
+        return _totals_for(filters, start, end)
+
+
+def _totals_for(filters: Filters, start: dt.datetime, end: dt.datetime) -> dict:
     totals = {}
     totals.update(_zeroed(discharge_facts(filters, start, end).aggregate(**DISCHARGE_AGGREGATES)))
     totals.update(_zeroed(admission_facts(filters, start, end).aggregate(**ADMISSION_AGREGATES)))
@@ -282,24 +319,14 @@ def compute(filters: Filters, period: Period) -> dict[str, Figure]:
     return figures_from_totals(totals_for(filters, period.start_utc, period.end_utc))
 
 
-# -- trends by month ------------------------------------------------------------------------------
+# -- totals per day, summed into periods and months --------------------------------------------
+#
+# A page shows one period beside the previous one and the same period last year, and a trend
+# by month. Every one of them is a run of whole Stockholm days, and every total is a count or a
+# sum, so the page reads the totals per local day over the days it needs (one grouped query per
+# family) and adds them up per period and per month in Python.
 
-
-def _by_month(queryset: QuerySet, field: str, aggregates: dict) -> dict[dt.date, dict]:
-    rows = (
-        queryset.annotate(month=TruncMonth(field, tzinfo=STOCKHOLM))
-        .order_by()
-        .values("month")
-        .annotate(**aggregates)
-    )
-    result = {}
-    for row in rows:
-        month = row.pop("month")
-        if isinstance(month, dt.datetime):
-            month = month.astimezone(STOCKHOLM).date()
-        result[month] = row
-    return result
-
+DAY_ZERO = dt.date(2000, 1, 1)  # LocalDay 0
 
 EMPTY_TOTALS = {
     **{key: 0 for key in DISCHARGE_AGGREGATES},
@@ -308,26 +335,120 @@ EMPTY_TOTALS = {
     "ack_total": None,
 }
 
+DayTotals = dict[dt.date, dict]
 
-def monthly_totals(
-    filters: Filters, first_month: dt.date, last_month: dt.date
-) -> dict[dt.date, dict]:
-    """Totals per Stockholm month from `first_month` to `last_month` (first days), every month
-    present (zeros where nothing happened). One grouped query per family."""
-    start = Period.custom(first_month, add_months(last_month, 1) - dt.timedelta(days=1))
-    s, e = start.start_utc, start.end_utc
-    months = start.months()
-    result = {month: dict(EMPTY_TOTALS) for month in months}
-    for family, field, aggregates in (
-        (discharge_facts(filters, s, e), "occurred_at", DISCHARGE_AGGREGATES),
-        (admission_facts(filters, s, e), "admitted_at", ADMISSION_AGREGATES),
-        (acknowledgement_facts(filters, s, e), "episode__admitted_at", ACK_AGGREGATES),
+
+def _merge(spans: list[tuple[dt.date, dt.date]]) -> list[tuple[dt.date, dt.date]]:
+    """Inclusive date ranges, overlapping or adjacent ones joined."""
+    merged: list[tuple[dt.date, dt.date]] = []
+    for first, last in sorted(spans):
+        if merged and first <= merged[-1][1] + dt.timedelta(days=1):
+            merged[-1] = (merged[-1][0], max(merged[-1][1], last))
+        else:
+            merged.append((first, last))
+    return merged
+
+
+def _add(total: dict, row: dict) -> None:
+    for key, value in row.items():
+        if key == "ack_total":
+            if value is not None:
+                total[key] = value if total[key] is None else total[key] + value
+        else:
+            total[key] += value or 0
+
+
+def daily_totals(filters: Filters, spans: list[tuple[dt.date, dt.date]]) -> DayTotals:
+    """The totals of every family per Stockholm day, for the days in `spans` (inclusive date
+    ranges). Six grouped queries whatever the number of rows or spans."""
+    instants = [
+        (start_of_local_day(first), start_of_local_day(last + dt.timedelta(days=1)))
+        for first, last in _merge(spans)
+    ]
+    with without_jit():
+        return _daily_totals(filters, instants)
+
+
+def _daily_totals(filters: Filters, instants: list[tuple[dt.datetime, dt.datetime]]) -> DayTotals:
+    discharged = _within("discharged_at", instants)
+    day = LocalDay("discharged_at")
+    # Planned-date moves: the ESTIMATED_DATE_CHANGED events (to a different date) of the
+    # episodes discharged in the spans, by the episode's day of discharge.
+    moves = (
+        Event.objects.filter(kind=EventKind.ESTIMATED_DATE_CHANGED)
+        .exclude(data__date=F("data__previous"))
+        .filter(_within("episode__discharged_at", instants))
+        .filter(filters.episode_q())
+        .values(local_day=LocalDay("episode__discharged_at"))
+        .annotate(moves_total=Count("episode_id"))
+    )
+    base = Episode.objects.filter(discharged).filter(
+        filters.episode_q(episode_field="id", prefix="")
+    )
+    days: DayTotals = {}
+    for rows, aggregates in (
+        (_discharged(filters, discharged).values(local_day=F("discharge_day")), COLUMN_AGGREGATES),
+        (moves, {}),
+        (
+            base.filter(_sip_offered(), sip_needed=True).values(local_day=day),
+            {"sip_offered_n": Count("id")},
+        ),
+        (base.filter(_readmitted()).values(local_day=day), {"readmitted_n": Count("id")}),
+        (
+            _admissions(filters, _within("admitted_at", instants)).values(
+                local_day=LocalDay("admitted_at")
+            ),
+            ADMISSION_AGREGATES,
+        ),
+        (
+            _acknowledgements(filters, _within("episode__admitted_at", instants)).values(
+                local_day=LocalDay("episode__admitted_at")
+            ),
+            ACK_AGGREGATES,
+        ),
     ):
-        for month, row in _by_month(family, field, aggregates).items():
-            if month in result:
-                result[month].update(
-                    {k: (v if v is not None or k == "ack_total" else 0) for k, v in row.items()}
-                )
+        for row in rows.order_by().annotate(**aggregates):
+            local_day = DAY_ZERO + dt.timedelta(days=row.pop("local_day"))
+            _add(days.setdefault(local_day, dict(EMPTY_TOTALS)), row)
+    return days
+
+
+def totals_between(days: DayTotals, first: dt.date, last: dt.date) -> dict:
+    """The totals of the days `first` … `last` (inclusive)."""
+    total = dict(EMPTY_TOTALS)
+    for day, row in days.items():
+        if first <= day <= last:
+            _add(total, row)
+    return total
+
+
+def compute_from(days: DayTotals, period: Period) -> dict[str, Figure]:
+    """Every indicator for one period, from totals per day covering it."""
+    return figures_from_totals(totals_between(days, period.start, period.end))
+
+
+# -- trends by month ------------------------------------------------------------------------------
+
+
+def trend_span(period: Period, min_months: int = 12) -> tuple[dt.date, dt.date]:
+    """The days a trend needs: the trend's months and the two before (rolling mean)."""
+    last = month_start(period.end)
+    first = min(month_start(period.start), add_months(last, -(min_months - 1)))
+    return add_months(first, -2), month_end(last)
+
+
+def monthly_totals(days: DayTotals, first_month: dt.date, last_month: dt.date) -> DayTotals:
+    """Totals per Stockholm month from `first_month` to `last_month` (first days), every month
+    present (zeros where nothing happened)."""
+    result = {}
+    month = first_month
+    while month <= last_month:
+        result[month] = dict(EMPTY_TOTALS)
+        month = add_months(month, 1)
+    for day, row in days.items():
+        month = day.replace(day=1)
+        if month in result:
+            _add(result[month], row)
     return result
 
 
@@ -338,18 +459,26 @@ class TrendPoint:
     vgr_rolling_3: float | None  # pooled VGR mean of this month and the two before
 
 
-def trend(filters: Filters, period: Period, min_months: int = 12) -> list[TrendPoint]:
-    """Indicators month by month: the period's months, at least `min_months` back from its end,
-    with the pooled three-month VGR mean of ready days beside each month."""
-    last = month_start(period.end)
-    first = min(month_start(period.start), add_months(last, -(min_months - 1)))
-    totals = monthly_totals(filters, add_months(first, -2), last)
+def trend_from(days: DayTotals, period: Period, min_months: int = 12) -> list[TrendPoint]:
+    """Indicators month by month from totals per day covering `trend_span(period, …)`."""
+    before, end = trend_span(period, min_months)
+    first = add_months(before, 2)
+    totals = monthly_totals(days, before, month_start(end))
     points = []
     for month in sorted(totals):
         if month < first:
             continue
         window = [totals[add_months(month, -k)] for k in range(3)]
-        days = sum(w["ready_days_total"] for w in window)
+        days_total = sum(w["ready_days_total"] for w in window)
         count = sum(w["with_ready"] for w in window)
-        points.append(TrendPoint(month, figures_from_totals(totals[month]), _ratio(days, count)))
+        points.append(
+            TrendPoint(month, figures_from_totals(totals[month]), _ratio(days_total, count))
+        )
     return points
+
+
+def trend(filters: Filters, period: Period, min_months: int = 12) -> list[TrendPoint]:
+    """Indicators month by month: the period's months, at least `min_months` back from its end,
+    with the pooled three-month VGR mean of ready days beside each month."""
+    days = daily_totals(filters, [trend_span(period, min_months)])
+    return trend_from(days, period, min_months)

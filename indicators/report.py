@@ -9,7 +9,14 @@ from indicators.charts import Point, bar_chart
 from indicators.definitions import INDICATORS, Indicator, format_value
 from indicators.filters import Filters
 from indicators.periods import MONTH_NAMES, Period
-from indicators.queries import Figure, TrendPoint, compute, trend
+from indicators.queries import (
+    Figure,
+    TrendPoint,
+    compute_from,
+    daily_totals,
+    trend_from,
+    trend_span,
+)
 
 # The indicators drawn as monthly charts on the dashboard, in this order.
 CHARTED = [
@@ -72,8 +79,13 @@ class Report:
 
 
 def build_report(filters: Filters, period: Period, trend_months: int = 12) -> Report:
-    current = compute(filters, period)
-    previous = compute(filters, period.previous())
-    last_year = compute(filters, period.last_year())
+    """The period, the previous period, the same period last year and the trend, all summed
+    from one read of the totals per day (three queries whatever the data)."""
+    periods = [period, period.previous(), period.last_year()]
+    days = daily_totals(
+        filters,
+        [(p.start, p.end) for p in periods] + [trend_span(period, trend_months)],
+    )
+    current, previous, last_year = (compute_from(days, p) for p in periods)
     rows = [Row(i, current[i.key], previous[i.key], last_year[i.key]) for i in INDICATORS]
-    return Report(period, filters, rows, trend(filters, period, min_months=trend_months))
+    return Report(period, filters, rows, trend_from(days, period, min_months=trend_months))
