@@ -992,11 +992,21 @@ def do_send_ready_notice(
     membership = acting_membership(user, episode, Step.SEND_READY_NOTICE, unit=acting_unit)
     if episode.state == EpisodeState.READY:
         raise ActionError("Patienten är redan utskrivningsklar.", code="already_ready")
+    revoked_at = (
+        episode.events.filter(kind=EventKind.READY_NOTICE_REVOKED)
+        .order_by("-occurred_at")
+        .values_list("occurred_at", flat=True)
+        .first()
+    )
     at = _check_moment(
         occurred_at,
         field_name="occurred_at",
-        not_before=episode.admitted_at,
-        not_before_message="Utskrivningsklar kan inte ligga före inskrivningen.",
+        not_before=revoked_at or episode.admitted_at,
+        not_before_message=(
+            "Utskrivningsklar kan inte ligga före det senaste återtagandet."
+            if revoked_at
+            else "Utskrivningsklar kan inte ligga före inskrivningen."
+        ),
     )
     episode.state = EpisodeState.READY
     episode.ready_at = at
