@@ -137,7 +137,7 @@ def test_drilldown_shows_only_the_episodes_the_user_may_read_and_logs_each(org, 
     assert response.status_code == 200
     assert "2 vårdtillfällen ligger bakom siffran" in text
     assert "Sven Testsson" in text and text.count("/vardtillfallen/") == 1
-    assert "1 visas inte" in text
+    assert "Du ser de 1 som dina enheter deltar i; 1 visas inte" in text
     assert (
         AccessLog.objects.filter(user=leader, action="statistics.drilldown", episode=mine).count()
         == 1
