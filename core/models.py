@@ -3,6 +3,16 @@ import uuid
 from django.db import models
 
 
+def choice_label(choices: type[models.TextChoices], value: str) -> str:
+    """The translated label of one value. Django's generic `get_FOO_display` rebuilds a dict of
+    every label of the field (translating each) on every call; a timeline of fifty events
+    with forty kinds paid for two thousand translations."""
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
 class PublicIdModel(models.Model):
     """A model whose rows are named outside the database (URLs, API) by a UUID, never by pk."""
 

@@ -14,7 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import PublicIdModel
+from core.models import PublicIdModel, choice_label
 
 
 class EpisodeState(models.TextChoices):
@@ -99,6 +99,9 @@ class Episode(PublicIdModel):
         from core.timerules import local_date
 
         return local_date(self.ready_at) if self.ready_at else None
+
+    def get_state_display(self) -> str:
+        return choice_label(EpisodeState, self.state)
 
     def __str__(self) -> str:
         return f"Vårdtillfälle {self.public_id} ({self.get_state_display()})"
@@ -206,6 +209,9 @@ class Event(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.occurred_at:%Y-%m-%d %H:%M}"
 
+    def get_kind_display(self) -> str:
+        return choice_label(EventKind, self.kind)
+
 
 class MessageKind(models.TextChoices):
     ADMISSION_NOTICE = "admission_notice", _("Inskrivningsmeddelande")
@@ -270,6 +276,9 @@ class Message(PublicIdModel):
     @property
     def needs_acknowledgement(self) -> bool:
         return self.acknowledged_at is None and self.forwarded_to_id is None
+
+    def get_kind_display(self) -> str:
+        return choice_label(MessageKind, self.kind)
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} till {self.recipient_unit}"
