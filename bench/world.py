@@ -14,15 +14,13 @@ from django.contrib.auth.hashers import make_password
 from bench.bulk import IdAllocator, Table
 from bench.shapes import (
     AREA_POPULATION,
-    FAMILY,
-    GIVEN,
     GOTEBORG_DISTRICT_POPULATION,
     POSTAL,
     SHAPES,
     STAFF,
-    STREETS,
 )
 from core.timerules import STOCKHOLM, UTC
+from individuals.fictional import FAMILY, GIVEN, STREETS
 from individuals.identifiers import PERSONNUMMER
 from individuals.models import Individual
 from organisations.models import Area, Membership, Role, Unit, UnitKind, User

@@ -1073,29 +1073,17 @@ def do_record_information_transfer(
     acting_unit: Unit | None = None,
 ) -> Episode:
     """Information the receiving units need has been transferred (due by the discharge day)."""
-    submissions.claim(submission_key, user)
-    episode = _lock(episode)
-    membership = acting_membership(
-        user, episode, Step.RECORD_INFORMATION_TRANSFER, unit=acting_unit
-    )
-    if episode.state == EpisodeState.EXITED:
-        raise ActionError("Vårdtillfället är avslutat.", code="episode_closed")
-    at = _check_moment(
-        occurred_at,
-        field_name="occurred_at",
-        not_before=episode.admitted_at,
-        not_before_message="Tidpunkten kan inte ligga före inskrivningen.",
-    )
-    episode.information_transferred_at = at
-    episode.save(update_fields=["information_transferred_at", "updated_at"])
-    _record(
+    return _record_discharge_moment(
+        user,
         episode,
+        Step.RECORD_INFORMATION_TRANSFER,
+        "information_transferred_at",
         EventKind.INFORMATION_TRANSFERRED,
-        membership,
-        occurred_at=at,
-        note=_check_text(note, field_name="note"),
+        note,
+        occurred_at=occurred_at,
+        submission_key=submission_key,
+        acting_unit=acting_unit,
     )
-    return episode
 
 
 @events.action
@@ -1109,9 +1097,26 @@ def do_record_summary(
     acting_unit: Unit | None = None,
 ) -> Episode:
     """The written summary given to the patient: care given, fast vårdkontakt, planned SIP."""
+    return _record_discharge_moment(
+        user,
+        episode,
+        Step.RECORD_SUMMARY,
+        "summary_given_at",
+        EventKind.SUMMARY_GIVEN,
+        note,
+        occurred_at=occurred_at,
+        submission_key=submission_key,
+        acting_unit=acting_unit,
+    )
+
+
+def _record_discharge_moment(
+    user, episode, step, field, kind, note, *, occurred_at, submission_key, acting_unit
+) -> Episode:
+    """A moment of the discharge checklist: stored on the episode and as an event."""
     submissions.claim(submission_key, user)
     episode = _lock(episode)
-    membership = acting_membership(user, episode, Step.RECORD_SUMMARY, unit=acting_unit)
+    membership = acting_membership(user, episode, step, unit=acting_unit)
     if episode.state == EpisodeState.EXITED:
         raise ActionError("Vårdtillfället är avslutat.", code="episode_closed")
     at = _check_moment(
@@ -1120,15 +1125,9 @@ def do_record_summary(
         not_before=episode.admitted_at,
         not_before_message="Tidpunkten kan inte ligga före inskrivningen.",
     )
-    episode.summary_given_at = at
-    episode.save(update_fields=["summary_given_at", "updated_at"])
-    _record(
-        episode,
-        EventKind.SUMMARY_GIVEN,
-        membership,
-        occurred_at=at,
-        note=_check_text(note, field_name="note"),
-    )
+    setattr(episode, field, at)
+    episode.save(update_fields=[field, "updated_at"])
+    _record(episode, kind, membership, occurred_at=at, note=_check_text(note, field_name="note"))
     return episode
 
 

@@ -25,6 +25,7 @@ from django.utils import timezone
 from core.errors import ActionError
 from episodes import actions
 from episodes.models import Episode, Message, MessageKind
+from individuals.fictional import FAMILY, GIVEN, STREETS
 from individuals.identifiers import luhn_ok
 from individuals.models import Individual, Relative
 from organisations.models import Area, Lane, Membership, Role, Unit, UnitKind, User
@@ -78,56 +79,6 @@ DEMO_LOGINS = [
         "Biståndshandläggning Öckerö",
         Role.NEEDS_ASSESSOR,
     ),
-]
-
-GIVEN = [
-    "Anna",
-    "Karl",
-    "Margareta",
-    "Lars",
-    "Birgitta",
-    "Nils",
-    "Elisabet",
-    "Gunnar",
-    "Ingrid",
-    "Bengt",
-    "Kerstin",
-    "Sven",
-    "Marianne",
-    "Olof",
-    "Britt",
-    "Gösta",
-    "Ulla",
-    "Rolf",
-    "Gun",
-    "Arne",
-]
-FAMILY = [
-    "Andersson",
-    "Johansson",
-    "Karlsson",
-    "Nilsson",
-    "Eriksson",
-    "Larsson",
-    "Olsson",
-    "Persson",
-    "Svensson",
-    "Gustafsson",
-    "Pettersson",
-    "Jonsson",
-    "Jansson",
-    "Hansson",
-    "Bengtsson",
-    "Lindberg",
-]
-STREETS = [
-    "Björkvägen",
-    "Storgatan",
-    "Ekgatan",
-    "Kvarngatan",
-    "Skolvägen",
-    "Ängsvägen",
-    "Parkgatan",
 ]
 
 
