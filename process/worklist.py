@@ -22,6 +22,7 @@ from process.models import (
     ActivityState,
     DeadlineKind,
     EpisodeActivity,
+    Phase,
     ProcessLane,
 )
 
@@ -64,13 +65,24 @@ class TodoItem:
         return ProcessLane(self.lane).label
 
 
-def _definition_ids_by_role(roles: set[str]) -> dict[str, list[int]]:
-    """role -> ids of the activity definitions (any version) that role performs."""
+# Once the stay has ended these can no longer be done: they leave the to-do list (the
+# swimlanes still show them undone, and the sweeper has recorded missed deadlines).
+BEFORE_DISCHARGE = (Phase.ADMISSION, Phase.STAY, Phase.READY)
+
+
+def _definition_ids_by_role(roles: set[str]) -> tuple[dict[str, list[int]], list[int]]:
+    """role -> ids of the activity definitions (any version) that role performs; and the ids
+    of the definitions of the phases before discharge."""
     result: dict[str, list[int]] = {role: [] for role in roles}
-    for pk, performer_roles in ActivityDefinition.objects.values_list("id", "performer_roles"):
+    before_discharge = []
+    for pk, performer_roles, phase in ActivityDefinition.objects.values_list(
+        "id", "performer_roles", "phase"
+    ):
         for role in roles.intersection(performer_roles):
             result[role].append(pk)
-    return result
+        if phase in BEFORE_DISCHARGE:
+            before_discharge.append(pk)
+    return result, before_discharge
 
 
 def todo_for_user(
@@ -85,7 +97,7 @@ def todo_for_user(
     memberships = [m for m in user.active_memberships() if m.role in CARE_ROLES]
     if not memberships:
         return []
-    by_role = _definition_ids_by_role({m.role for m in memberships})
+    by_role, before_discharge = _definition_ids_by_role({m.role for m in memberships})
     performs = Q(pk__in=[])
     for membership in memberships:
         performs |= Q(unit_id=membership.unit_id, definition_id__in=by_role[membership.role])
@@ -93,6 +105,7 @@ def todo_for_user(
         EpisodeActivity.objects.filter(performs)
         .filter(status__in=OPEN_STATUSES, due_at__isnull=False, due_at__lte=now + UPCOMING_HORIZON)
         .filter(episode__in=visible_episodes(user))
+        .exclude(episode__ended_at__isnull=False, definition_id__in=before_discharge)
     )
     # The page is chosen on the activity rows alone (an index walk by due time), with every
     # row sharing the last due time; only then are the definitions read, to break ties. One

@@ -81,3 +81,17 @@ def test_the_start_page_and_the_episode_page_show_the_process(org, client):
     assert "Att göra nu" in home and "Skicka inskrivningsmeddelande" in home
     page = client.get(f"/vardtillfallen/{episode.public_id}/").content.decode()
     assert 'id="activity-SV-05"' in page and "Bocka av" in page
+
+
+def test_after_discharge_only_what_can_still_be_done_stays_on_the_list(org):
+    from episodes import actions
+    from process.worklist import BEFORE_DISCHARGE
+
+    episode = admit(org, admitted_at=timezone.now() - dt.timedelta(days=3))
+
+    def phases():
+        return {i.activity.phase for i in todo_for_user(org.needs_assessor) if i.episode == episode}
+
+    assert phases() & set(BEFORE_DISCHARGE)
+    actions.do_discharge(org.nurse, episode, "home")
+    assert not phases() & set(BEFORE_DISCHARGE)
