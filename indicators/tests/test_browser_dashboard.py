@@ -40,5 +40,7 @@ def test_a_manager_filters_to_a_municipality_and_quarter_and_downloads_excel(
     page.get_by_label("Kommun").select_option(label="Partille kommun")
     page.get_by_label("Månad (ÅÅÅÅ-MM)").fill("2025-03")
     page.get_by_role("button", name="Visa").click()
-    assert page.get_by_text("1,50 dagar (6 dagar / 4 vårdtillfällen)").is_visible()
+    page.wait_for_url("**month=2025-03**")
+    # Waits for the answer page (is_visible alone would look at the form page once more).
+    page.get_by_text("1,50 dagar (6 dagar / 4 vårdtillfällen)").wait_for(timeout=10_000)
     assert_accessible(page)
