@@ -58,6 +58,24 @@ def visible_episodes(user: User) -> QuerySet[Episode]:
     return Episode.objects.filter(id__in=visible_parties(unit_ids).values("episode_id"))
 
 
+def _log_row(user, action, *, episode, individual, unit_id, granted, request, detail):
+    if individual is not None:
+        individual_id = individual.pk
+    else:
+        individual_id = episode.individual_id if episode is not None else None
+    return AccessLog(
+        user=user,
+        unit_id=unit_id,
+        individual_id=individual_id,
+        episode=episode,
+        action=action,
+        granted=granted,
+        path=(request.get_full_path()[:300] if request is not None else ""),
+        ip=(request.META.get("REMOTE_ADDR") if request is not None else None),
+        detail=detail[:300],
+    )
+
+
 def log_access(
     user: User,
     action: str,
@@ -69,19 +87,18 @@ def log_access(
     request=None,
     detail: str = "",
 ) -> AccessLog:
-    if episode is not None and individual is None:
-        individual = episode.individual
-    return AccessLog.objects.create(
-        user=user,
-        unit_id=unit_id,
-        individual=individual,
+    row = _log_row(
+        user,
+        action,
         episode=episode,
-        action=action,
+        individual=individual,
+        unit_id=unit_id,
         granted=granted,
-        path=(request.get_full_path()[:300] if request is not None else ""),
-        ip=(request.META.get("REMOTE_ADDR") if request is not None else None),
-        detail=detail[:300],
+        request=request,
+        detail=detail,
     )
+    row.save()
+    return row
 
 
 def log_access_many(
@@ -91,24 +108,23 @@ def log_access_many(
     one statement; `reads` pairs each episode with the unit through which it was shown."""
     rows: dict[int, AccessLog] = {}
     for episode, unit_id in reads:
-        rows.setdefault(
-            episode.pk,
-            AccessLog(
-                user=user,
-                unit_id=unit_id,
-                individual_id=episode.individual_id,
+        if episode.pk not in rows:
+            rows[episode.pk] = _log_row(
+                user,
+                action,
                 episode=episode,
-                action=action,
+                individual=None,
+                unit_id=unit_id,
                 granted=True,
-                path=(request.get_full_path()[:300] if request is not None else ""),
-                ip=(request.META.get("REMOTE_ADDR") if request is not None else None),
-            ),
-        )
+                request=request,
+                detail="",
+            )
     AccessLog.objects.bulk_create(rows.values())
 
 
-def inbox_messages(unit_ids) -> QuerySet[Message]:
-    """Messages to one of `unit_ids` about an episode that the recipient unit may still see.
+def inbox_messages(unit_ids, *, waiting: bool = False) -> QuerySet[Message]:
+    """Messages to one of `unit_ids` about an episode that the recipient unit may still see;
+    `waiting`: only those still waiting for a kvittens (not acknowledged, not sent on).
 
     The `episode_id IN` (episodes any of the units may see) lets the database start from the
     few visible episodes, not from every message the units ever received; with several units
@@ -119,6 +135,8 @@ def inbox_messages(unit_ids) -> QuerySet[Message]:
     messages = Message.objects.filter(
         recipient_unit_id__in=unit_ids, episode_id__in=visible.values("episode_id")
     )
+    if waiting:
+        messages = messages.filter(acknowledged_at__isnull=True, forwarded_to__isnull=True)
     if len(unit_ids) == 1:  # one unit: the IN above is already exact
         return messages
     return messages.filter(

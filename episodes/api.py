@@ -186,7 +186,7 @@ def _message(request, public_id: UUID, action: str) -> Message:
     )
     if message is None:
         raise NotFound("id", _("Meddelandet finns inte eller är inte tillgängligt för dig."))
-    return _messages().get(pk=message.pk)
+    return message  # read with every relation `MessageOut` needs
 
 
 def _acting_unit(request, episode: Episode, step: Step, payload: ActingIn) -> Unit | None:
@@ -792,9 +792,7 @@ def inbox(request, id: UUID, unacknowledged: bool = False):
     if unit.id not in care_unit_ids(user):
         log_access(user, "api.inbox.list", unit_id=unit.id, granted=False, request=request)
         raise ActionError(_("Du arbetar inte på den enheten."), code="forbidden", field="id")
-    messages = _messages(inbox_messages([unit.id]))
-    if unacknowledged:
-        messages = messages.filter(acknowledged_at__isnull=True, forwarded_to__isnull=True)
+    messages = _messages(inbox_messages([unit.id], waiting=unacknowledged))
     return messages.order_by("-sent_at", "-id")
 
 

@@ -83,9 +83,7 @@ def home(request):
     rows.sort(
         key=lambda r: (not r["overdue"], r["next"].due_at or dt.datetime.max.replace(tzinfo=dt.UTC))
     )
-    waiting = inbox_messages(unit_ids).filter(
-        acknowledged_at__isnull=True, forwarded_to__isnull=True
-    )
+    waiting = inbox_messages(unit_ids, waiting=True)
     inbox = in_order(
         waiting.select_related("episode__individual", "sender_unit", "recipient_unit"),
         page_ids(waiting.order_by("-sent_at", "-id"), 0, 10),
@@ -326,9 +324,7 @@ def inbox(request):
     user = request.user
     unit_ids = care_unit_ids(user)
     show = request.GET.get("visa", "okvitterade")
-    waiting = inbox_messages(unit_ids).filter(
-        acknowledged_at__isnull=True, forwarded_to__isnull=True
-    )
+    waiting = inbox_messages(unit_ids, waiting=True)
     qs = waiting if show == "okvitterade" else inbox_messages(unit_ids)
     page = Paginator(
         qs.order_by("-sent_at", "-id").values_list("pk", flat=True), INBOX_PAGE_SIZE
