@@ -167,16 +167,6 @@ def _units_by_lane(episode: Episode, units) -> dict[str, int]:
     return result
 
 
-def _responsible_units(episode: Episode) -> dict[str, int]:
-    """lane -> the unit that performs that lane's activities for this episode."""
-    parties = (
-        Party.objects.filter(episode=episode, removed_at__isnull=True)
-        .select_related("unit")
-        .order_by("id")
-    )
-    return _units_by_lane(episode, [party.unit for party in parties])
-
-
 def _unit_for(definition: ActivityDefinition, units: dict[str, int]) -> int | None:
     if definition.lane != ProcessLane.INDIVIDUAL:
         return units.get(definition.lane)

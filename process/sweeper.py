@@ -44,49 +44,6 @@ class SweepResult:
     candidates: int = 0
 
 
-def _claim(activity: EpisodeActivity, now: dt.datetime, *, open_row: bool) -> bool:
-    updates = {"missed_at": now, "updated_at": now}
-    if open_row:
-        updates["status"] = ActivityStatus.OVERDUE
-    claimed = EpisodeActivity.objects.filter(
-        pk=activity.pk,
-        missed_at__isnull=True,
-        due_at=activity.due_at,
-        status=activity.status,
-    ).update(**updates)
-    return claimed == 1
-
-
-def _record_miss(activity: EpisodeActivity, now: dt.datetime, result: SweepResult) -> None:
-    definition = activity.definition
-    ActivityLog.objects.create(
-        episode_id=activity.episode_id,
-        activity=activity,
-        kind=LogKind.OVERDUE,
-        at=now,
-        data={
-            "due_at": activity.due_at.isoformat(),
-            "completed_at": activity.completed_at.isoformat() if activity.completed_at else None,
-        },
-    )
-    if definition.deadline_kind not in DEVIATION_KINDS or activity.unit_id is None:
-        return
-    _candidate, created = DeviationCandidate.objects.get_or_create(
-        activity=activity,
-        due_at=activity.due_at,
-        defaults={
-            "episode_id": activity.episode_id,
-            "unit_id": activity.unit_id,
-            "rule_key": definition.key,
-            "rule_title": definition.title,
-            "deadline_kind": definition.deadline_kind,
-            "detected_at": now,
-            "completed_at": activity.completed_at,
-        },
-    )
-    result.candidates += int(created)
-
-
 def _moment(value) -> dt.datetime | None:
     """A timestamp from a raw row: PostgreSQL gives aware datetimes, SQLite naive UTC ones
     (or text)."""

@@ -6,7 +6,7 @@ from django.utils import timezone
 from core.testing import TEST_IDENTIFIERS, admit
 from episodes import actions
 from process.models import ActivityStatus, DeviationCandidate
-from process.sweeper import _claim, sweep
+from process.sweeper import _claim_batch, sweep
 
 
 def test_running_the_sweeper_twice_leaves_one_candidate_per_missed_deadline(org, activity):
@@ -53,8 +53,8 @@ def test_a_row_claimed_by_one_sweeper_is_not_claimed_by_another(org, activity):
     episode = admit(org, admitted_at=timezone.now() - dt.timedelta(hours=30), send_notice=False)
     row = activity(episode, "SV-04")
     now = timezone.now()
-    assert _claim(row, now, open_row=True) is True
-    assert _claim(row, now, open_row=True) is False
+    assert [claimed[0] for claimed in _claim_batch([row.pk], now, open_rows=True)] == [row.pk]
+    assert _claim_batch([row.pk], now, open_rows=True) == []
 
 
 def test_a_correction_that_shows_the_deadline_was_kept_withdraws_the_candidate(org, activity):
