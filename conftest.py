@@ -9,7 +9,7 @@ import os
 
 import pytest
 
-from core.testing import PASSWORD, build_org
+from tests.factories import PASSWORD, build_org
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
 # around it are still synchronous.

@@ -13,8 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from bench.world import fictional_identifier
-from core.testing import admit
 from episodes import actions
+from tests.factories import admit
 
 FEW, MANY = 2, 10
 

@@ -4,9 +4,9 @@ import pytest
 from django.utils import timezone
 
 from core.errors import ActionError
-from core.testing import TEST_IDENTIFIERS, admit
 from episodes import actions
 from episodes.models import EventKind, Message, MessageKind
+from tests.factories import TEST_IDENTIFIERS, admit
 
 
 def test_admission_proposes_home_municipality_and_listed_health_centre(org):

@@ -1,5 +1,5 @@
-from core.testing import TEST_IDENTIFIERS, make_individual
 from episodes.models import Episode
+from tests.factories import TEST_IDENTIFIERS, make_individual
 
 
 def test_looking_up_a_known_person_proposes_the_units_concerned(org, client):

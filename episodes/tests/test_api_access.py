@@ -5,13 +5,13 @@ import datetime as dt
 from django.utils import timezone
 
 from audit.models import AccessLog
-from core.testing import TEST_IDENTIFIERS, admit, make_individual, make_user
 from episodes import actions
 from episodes.access import acting_membership
 from episodes.models import Event, Message
 from episodes.rules import Step
 from episodes.tests.test_api_auth import Api, counts, error_of
 from organisations.models import Membership, Role
+from tests.factories import TEST_IDENTIFIERS, admit, make_individual, make_user
 
 
 def test_a_user_of_an_unrelated_unit_cannot_see_the_episode_and_the_attempt_is_logged(org):

@@ -10,9 +10,9 @@ from django.middleware.csrf import _get_new_csrf_string
 from django.test import Client
 from django.utils import timezone
 
-from core.testing import admit
 from episodes.models import Event, Message
 from organisations.models import ApiToken
+from tests.factories import admit
 
 
 class Api:

@@ -6,12 +6,12 @@ import pytest
 from django.utils import timezone
 
 from audit.models import AccessLog
-from core.testing import TEST_IDENTIFIERS, admit
 from episodes import actions
 from episodes.models import Episode, EpisodeState
 from episodes.tests.test_api_auth import Api, counts, error_of
 from individuals.identifiers import luhn_ok
 from individuals.models import Individual
+from tests.factories import TEST_IDENTIFIERS, admit
 
 
 def with_check_digit(twelve_without_check: str) -> str:

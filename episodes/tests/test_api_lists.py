@@ -8,10 +8,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from audit.models import AccessLog
-from core.testing import admit, make_individual
 from episodes import actions
 from episodes.tests.test_api_auth import Api
 from individuals.identifiers import luhn_ok
+from tests.factories import admit, make_individual
 
 
 def identifiers(count: int) -> list[str]:

@@ -7,9 +7,9 @@ import datetime as dt
 from django.utils import timezone
 
 from audit.models import AccessLog
-from core.testing import make_individual
 from episodes.models import EventKind
 from episodes.tests.test_api_auth import Api
+from tests.factories import make_individual
 
 
 def inbox(api: Api, unit, **params) -> list[dict]:
@@ -148,7 +148,7 @@ def test_a_stay_from_admission_to_discharge_through_the_api(org):
 
 
 def test_a_forwarded_message_reaches_the_right_unit_which_takes_part_instead(org):
-    from core.testing import admit
+    from tests.factories import admit
 
     episode = admit(org)
     wrong = Api(org.home_care_nurse)

@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from audit.models import AccessLog
 from conftest import assert_accessible, login
-from core.testing import make_individual
 from episodes.models import Episode
+from tests.factories import make_individual
 
 pytestmark = pytest.mark.browser
 
@@ -133,7 +133,7 @@ def test_ward_municipality_and_health_centre_carry_a_patient_out(org, page):
 
 
 def test_a_user_at_an_unrelated_unit_cannot_see_the_episode_and_the_attempt_is_logged(org, page):
-    from core.testing import admit
+    from tests.factories import admit
 
     episode = admit(org)
     login(page, org.outsider)

@@ -3,8 +3,8 @@ import datetime as dt
 from django.test import Client
 from django.utils import timezone
 
-from core.testing import admit
 from episodes.models import Episode, Event, EventKind, Message
+from tests.factories import admit
 
 
 def post_step(client, episode, step, **data):

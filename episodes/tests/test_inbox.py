@@ -3,9 +3,9 @@ import datetime as dt
 from django.utils import timezone
 
 from audit.models import AccessLog
-from core.testing import TEST_IDENTIFIERS, admit
 from episodes import actions, views
 from episodes.models import EventKind, Message
+from tests.factories import TEST_IDENTIFIERS, admit
 
 
 def test_the_notice_is_in_the_units_inbox_until_someone_acknowledges_it(org, client):

@@ -3,8 +3,8 @@ import datetime as dt
 from django.utils import timezone
 
 from audit.models import AccessLog
-from core.testing import admit
 from episodes.access import visible_episodes
+from tests.factories import admit
 
 
 def test_a_party_unit_sees_the_episode_and_the_read_is_logged(org, client):

@@ -4,9 +4,9 @@ import pytest
 from django.utils import timezone
 
 from core.errors import ActionError
-from core.testing import admit
 from episodes import actions
 from episodes.models import EpisodeState
+from tests.factories import admit
 
 
 def test_a_ready_notice_after_a_revocation_cannot_be_dated_before_it(org):

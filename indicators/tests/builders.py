@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from core.testing import make_individual
 from core.timerules import STOCKHOLM, local_date
 from episodes.events import record
 from episodes.models import (
@@ -22,6 +21,7 @@ from episodes.models import (
     Party,
     PartyRole,
 )
+from tests.factories import make_individual
 
 
 def pnr(n: int) -> str:

@@ -7,8 +7,8 @@ from django.apps import apps
 from openpyxl import load_workbook
 
 from conftest import assert_accessible, login
-from core.testing import make_user
 from organisations.models import Role
+from tests.factories import make_user
 
 
 @pytest.mark.browser

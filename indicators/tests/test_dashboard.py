@@ -6,9 +6,9 @@ import pytest
 from django.utils import timezone
 
 from audit.models import AccessLog
-from core.testing import TEST_IDENTIFIERS, admit, make_user
 from episodes import actions
 from organisations.models import Area, Membership, Role
+from tests.factories import TEST_IDENTIFIERS, admit, make_user
 
 
 @pytest.fixture
@@ -111,7 +111,7 @@ def test_drilldown_shows_only_the_episodes_the_user_may_read_and_logs_each(org, 
     now = timezone.now()
     mine = admit(org, identifier=TEST_IDENTIFIERS[0], admitted_at=now - dt.timedelta(days=3))
     ockero = Area.objects.get(name="Öckerö")
-    from core.testing import make_individual
+    from tests.factories import make_individual
 
     make_individual(
         org,

@@ -5,13 +5,13 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from core.testing import admit
 from core.timerules import due_at
 from episodes import actions
 from indicators.filters import Filters
 from indicators.periods import Period
 from indicators.queries import compute, trend
 from indicators.tests.builders import t
+from tests.factories import admit
 
 MARCH = Period.month(2025, 3)
 
@@ -114,7 +114,7 @@ def test_the_trend_has_every_month_and_a_three_month_rolling_vgr_mean(march, par
 
 def test_readmission_on_day_30_counts_and_on_day_31_does_not(org):
     """Through the real actions: discharge 50 days ago, readmit 30 (then 31) local days later."""
-    from core.testing import TEST_IDENTIFIERS
+    from tests.factories import TEST_IDENTIFIERS
 
     now = timezone.now()
     base = now.astimezone(t("2025-01-01 00:00").tzinfo).replace(

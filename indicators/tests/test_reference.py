@@ -11,7 +11,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from core.testing import TEST_IDENTIFIERS, admit
 from core.timerules import local_date
 from episodes import actions
 from indicators.filters import Filters
@@ -29,6 +28,7 @@ from indicators.queries import (
 )
 from indicators.report import build_report
 from indicators.tests import reference
+from tests.factories import TEST_IDENTIFIERS, admit
 
 WIDE = Period.custom(dt.date(2024, 1, 1), dt.date(2027, 12, 31))
 

@@ -2,9 +2,9 @@ import datetime as dt
 
 from django.utils import timezone
 
-from core.testing import TEST_IDENTIFIERS, admit
 from episodes import actions
 from process.models import ActivityLog, ActivityState, LogKind
+from tests.factories import TEST_IDENTIFIERS, admit
 
 
 def test_the_admission_notice_is_due_24_hours_after_admission(org, activity):

@@ -5,8 +5,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from conftest import assert_accessible, login
-from core.testing import admit
 from process.models import DeviationCandidate
+from tests.factories import admit
 
 
 @pytest.mark.browser

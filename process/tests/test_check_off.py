@@ -2,9 +2,9 @@ import pytest
 from django.urls import reverse
 
 from core.errors import ActionError
-from core.testing import admit
 from process.actions import do_check_off
 from process.models import ActivityLog, ActivityState, LogKind
+from tests.factories import admit
 
 
 def test_a_nurse_at_the_ward_checks_off_a_manual_activity(org, activity):

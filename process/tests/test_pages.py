@@ -2,9 +2,9 @@ import datetime as dt
 
 from django.utils import timezone
 
-from core.testing import admit
 from organisations.models import Membership, Role
 from process.sweeper import sweep
+from tests.factories import admit
 
 
 def test_the_catalogue_filters_by_lane_phase_role_and_text(org, client):

@@ -7,10 +7,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from core.testing import TEST_IDENTIFIERS, admit
 from episodes import actions
 from process.models import ActivityLog, ActivityStatus, EpisodeActivity
 from process.sweeper import _claim_batch, sweep
+from tests.factories import TEST_IDENTIFIERS, admit
 
 
 def _engine_queries(captured) -> list[str]:

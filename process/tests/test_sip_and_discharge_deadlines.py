@@ -2,10 +2,10 @@ import datetime as dt
 
 from django.utils import timezone
 
-from core.testing import admit
 from core.timerules import end_of_local_day, local_date
 from episodes import actions
 from process.models import ActivityState
+from tests.factories import admit
 
 
 def ready_since(org, *, hours: float, sip: bool = True):

@@ -3,10 +3,10 @@ import datetime as dt
 from django.core.management import call_command
 from django.utils import timezone
 
-from core.testing import TEST_IDENTIFIERS, admit
 from episodes import actions
 from process.models import ActivityStatus, DeviationCandidate
 from process.sweeper import _claim_batch, sweep
+from tests.factories import TEST_IDENTIFIERS, admit
 
 
 def test_running_the_sweeper_twice_leaves_one_candidate_per_missed_deadline(org, activity):

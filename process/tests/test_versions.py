@@ -1,6 +1,6 @@
-from core.testing import TEST_IDENTIFIERS, admit
 from process.definition import CURRENT_DEFINITION, diff_versions, load_definition
 from process.models import DefinitionVersion, EpisodeActivity
+from tests.factories import TEST_IDENTIFIERS, admit
 
 
 def new_version_text() -> str:

@@ -5,8 +5,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from audit.models import AccessLog
-from core.testing import TEST_IDENTIFIERS, admit
 from process.worklist import swimlanes, todo_for_user
+from tests.factories import TEST_IDENTIFIERS, admit
 
 
 def test_the_overdue_admission_notice_comes_first_with_patient_why_and_a_link_to_the_form(org):

@@ -1,5 +1,8 @@
 """Shared test fixtures' building blocks: a small register, users per lane, episodes.
 
+They live above every app (not in `core`, which imports no app), so any app's tests may
+use them.
+
 Fictional data only: the identity numbers below are Skatteverket-style test numbers
 (valid checksum, invented people).
 """
@@ -13,6 +16,7 @@ from django.utils import timezone
 
 from episodes import actions
 from episodes.models import Episode
+from individuals.identifiers import parse_identifier
 from individuals.models import Individual
 from organisations.models import Area, Membership, Role, Unit, User
 from organisations.register import build_register
@@ -88,8 +92,6 @@ def build_org() -> Org:
 
 
 def make_individual(org: Org, identifier: str = TEST_IDENTIFIERS[0], **fields) -> Individual:
-    from individuals.identifiers import parse_identifier
-
     parsed = parse_identifier(identifier)
     defaults = dict(
         given_name="Sven",
