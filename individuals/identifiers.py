@@ -1,8 +1,13 @@
-"""Swedish personal identity numbers: personnummer, samordningsnummer, reservnummer.
+r"""Swedish personal identity numbers: personnummer, samordningsnummer, reservnummer.
 
 `parse_identifier` accepts what people type (10 or 12 digits, with or without separator,
 `+` for a person aged 100 or more) and returns the 12-digit normal form, or refuses with an
-`InvalidIdentifier` that says why in Swedish.
+`InvalidIdentifier` that says why in Swedish. `ten_digit_form` writes the 10-digit form back,
+with `+` from the hundredth birthday, by the same rule.
+
+Only the ASCII digits 0–9 count: Python's `\d` and `int()` also take full-width and other
+scripts' digits, which would store the same person a second time under another spelling.
+There is no age limit beyond a real date (PROCESS.md has none).
 """
 
 from __future__ import annotations
@@ -24,7 +29,9 @@ FHIR_SYSTEMS = {
     SAMORDNINGSNUMMER: "urn:oid:1.2.752.129.2.1.3.3",
 }
 
-_PATTERN = re.compile(r"^(?P<century>\d{2})?(?P<yymmdd>\d{6})(?P<sep>[-+]?)(?P<last4>\d{4})$")
+_PATTERN = re.compile(
+    r"^(?P<century>[0-9]{2})?(?P<yymmdd>[0-9]{6})(?P<sep>[-+]?)(?P<last4>[0-9]{4})$", re.ASCII
+)
 _RESERVE_PATTERN = re.compile(r"^[0-9A-Z][0-9A-Z-]{4,18}[0-9A-Z]$")
 
 
@@ -60,15 +67,36 @@ def format_identifier(number: str, kind: str) -> str:
     return ParsedIdentifier(number, kind, None).display
 
 
+def ten_digit_form(number: str, kind: str, *, today: dt.date | None = None) -> str:
+    """YYMMDD-NNNN, or YYMMDD+NNNN from the person's hundredth birthday on `today` (Stockholm
+    today by default); a reserve number as given. `parse_identifier` reads it back on the
+    same day to the same 12-digit `number`."""
+    if kind == RESERVNUMMER:
+        return number
+    year, month, day = int(number[:4]), int(number[4:6]), int(number[6:8])
+    if kind == SAMORDNINGSNUMMER:
+        day -= 60
+    today = today or timezone.localdate()
+    separator = "+" if _reached(year + 100, month, day, today) else "-"
+    return f"{number[2:8]}{separator}{number[8:]}"
+
+
 def parse_identifier(
     text: str, *, reserve: bool = False, today: dt.date | None = None
 ) -> ParsedIdentifier:
     """Normalise a personnummer or samordningsnummer, or accept a flagged reserve number."""
-    raw = (text or "").strip().upper().replace(" ", "")
+    raw = (text or "").strip().replace(" ", "")
     if not raw:
         raise InvalidIdentifier("Ange ett personnummer.", code="required")
+    if any(not char.isascii() and char.isnumeric() for char in raw):
+        raise InvalidIdentifier(
+            "Skriv numret med siffrorna 0–9 (inte t.ex. helbreddssiffror).", code="invalid_digits"
+        )
+    # Checked before upper-casing, which turns some non-ASCII letters into ASCII ones (ß → SS).
+    ascii_only = raw.isascii()
+    raw = raw.upper()
     if reserve:
-        if not _RESERVE_PATTERN.match(raw):
+        if not ascii_only or not _RESERVE_PATTERN.match(raw):
             raise InvalidIdentifier(
                 "Ett reservnummer består av 6–20 siffror, bokstäver eller bindestreck.",
                 code="invalid_reserve_number",
@@ -100,13 +128,7 @@ def parse_identifier(
             )
         year = int(match["century"] + yymmdd[:2])
     else:
-        # The 10-digit form: the most recent century that gives a date not in the future, one
-        # century further back when the separator is + (100 years or older).
-        year = today.year - (today.year - year2) % 100
-        if _safe_date(year, month, day) and _safe_date(year, month, day) > today:
-            year -= 100
-        if match["sep"] == "+":
-            year -= 100
+        year = _ten_digit_year(year2, month, day, hundred_or_older=match["sep"] == "+", today=today)
 
     birth_date = _safe_date(year, month, day)
     if birth_date is None:
@@ -115,10 +137,27 @@ def parse_identifier(
         )
     if birth_date > today:
         raise InvalidIdentifier("Födelsedatumet ligger i framtiden.", code="future_date")
-    if today.year - birth_date.year > 130:
-        raise InvalidIdentifier("Födelsedatumet är orimligt långt tillbaka.", code="invalid_date")
     number = f"{year:04d}{yymmdd[2:]}{last4}"
     return ParsedIdentifier(number, kind, birth_date)
+
+
+def _reached(year: int, month: int, day: int, today: dt.date) -> bool:
+    """Whether the day (year, month, day) is `today` or earlier; compared as numbers, so that a
+    29 February in a year without one still has its place between 28 February and 1 March."""
+    return (year, month, day) <= (today.year, today.month, today.day)
+
+
+def _ten_digit_year(
+    year2: int, month: int, day: int, *, hundred_or_older: bool, today: dt.date
+) -> int:
+    """The year of birth the 10-digit form means on `today`: the latest year ending in `year2`
+    whose (month, day) is not after today, with `-` (aged 0–99), or not after today a hundred
+    years ago, with `+` (aged 100–199). Whether that date exists is checked by the caller."""
+    latest = today.year - 100 if hundred_or_older else today.year
+    year = latest - (latest - year2) % 100
+    if not _reached(year + (today.year - latest), month, day, today):
+        year -= 100
+    return year
 
 
 def _safe_date(year: int, month: int, day: int) -> dt.date | None:
