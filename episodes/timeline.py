@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from episodes.actions import SIP_CONSENT, SIP_CONSENT_BY
 from episodes.models import DischargeDestination, Episode, Event, ExitReason, PartyRole
-from organisations.models import Lane
+from organisations.models import CARE_LANES
 
 
 def _fmt_date(value: str) -> str:
@@ -95,7 +95,7 @@ def lane_summaries(episode: Episode) -> list[dict]:
     parties = list(episode.parties.select_related("unit").order_by("added_at"))
     events = list(episode.events.select_related("actor_unit").order_by("occurred_at", "id"))
     summaries = []
-    for lane in Lane:
+    for lane in CARE_LANES:
         summaries.append(
             {
                 "lane": lane,

@@ -23,7 +23,7 @@ from indicators.filters import Filters, parse_filters
 from indicators.payment import payment_month, regions_for
 from indicators.periods import KIND_LABELS, Period, parse_period
 from indicators.report import build_report
-from organisations.models import Area, Lane, Principal, PrincipalKind, Unit
+from organisations.models import UNIT_LANES, Area, Principal, PrincipalKind, Unit
 
 
 def _choices() -> dict:
@@ -38,7 +38,7 @@ def _choices() -> dict:
         ),
         "areas": Area.objects.order_by("name"),
         "units": Unit.objects.filter(is_active=True).only("public_id", "name").order_by("name"),
-        "lanes": Lane.choices,
+        "lanes": UNIT_LANES,
         "kinds": KIND_LABELS.items(),
     }
 

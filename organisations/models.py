@@ -16,10 +16,28 @@ from core.models import PublicIdModel
 
 
 class Lane(models.TextChoices):
+    """The swimlanes of the work description: the four care lanes, and the individual's own.
+
+    A unit works in one of the care lanes (`CARE_LANES`); the individual's lane holds what the
+    person and their relatives do themselves, and no unit works in it.
+    """
+
     INPATIENT = "inpatient", _("Slutenvård")
     REGIONAL_PRIMARY_CARE = "regional_primary_care", _("Regional primärvård")
     MUNICIPAL_HEALTH_CARE = "municipal_health_care", _("Kommunal hälso- och sjukvård")
     SOCIAL_SERVICES = "social_services", _("Socialtjänst")
+    INDIVIDUAL = "individual", _("Den enskilde")
+
+
+# The lanes a unit can work in, in the order of the work description.
+CARE_LANES = (
+    Lane.INPATIENT,
+    Lane.REGIONAL_PRIMARY_CARE,
+    Lane.MUNICIPAL_HEALTH_CARE,
+    Lane.SOCIAL_SERVICES,
+)
+# The choices of a unit's `lane`: the care lanes only.
+UNIT_LANES = [(lane.value, lane.label) for lane in CARE_LANES]
 
 
 class PrincipalKind(models.TextChoices):
@@ -90,7 +108,7 @@ class Unit(PublicIdModel):
 
     name = models.CharField(max_length=160)
     principal = models.ForeignKey(Principal, on_delete=models.PROTECT, related_name="units")
-    lane = models.CharField(max_length=32, choices=Lane.choices)
+    lane = models.CharField(max_length=32, choices=UNIT_LANES)
     kind = models.CharField(max_length=32, choices=UnitKind.choices, default=UnitKind.OTHER)
     area = models.ForeignKey(
         Area, on_delete=models.PROTECT, null=True, blank=True, related_name="units"

@@ -9,7 +9,8 @@ from uuid import UUID
 from ninja import Router, Schema
 
 from episodes.access import get_episode_for_user
-from process.models import DefinitionVersion, Phase, ProcessLane
+from organisations.models import Lane
+from process.models import DefinitionVersion, Phase
 from process.worklist import swimlanes, todo_for_user
 
 router = Router(tags=["process"])
@@ -111,7 +112,7 @@ def catalogue(request, lane: str = "", phase: str = "", role: str = ""):
     """The current work description (no patient data), optionally filtered."""
     version = DefinitionVersion.current()
     activities = list(version.activities.all()) if version else []
-    if lane in ProcessLane.values:
+    if lane in Lane.values:
         activities = [a for a in activities if a.lane == lane]
     if phase in Phase.values:
         activities = [a for a in activities if a.phase == phase]

@@ -18,13 +18,12 @@ from django.db import IntegrityError, transaction
 from core.timerules import OffsetUnit
 from episodes.models import EventKind
 from episodes.rules import Step
-from organisations.models import Lane, Role
+from organisations.models import CARE_LANES, Lane, Role
 from process.models import (
     ActivityDefinition,
     DeadlineKind,
     DefinitionVersion,
     Phase,
-    ProcessLane,
 )
 
 DEFINITIONS_DIR = Path(__file__).resolve().parent / "definitions"
@@ -51,7 +50,7 @@ CONDITIONS = {
     "readmission": "återinskrivning inom 30 dagar",
 }
 
-STAFF_LANES = {lane.value for lane in Lane}
+STAFF_LANES = {lane.value for lane in CARE_LANES}
 UNIT_LABELS = {"hours": "timmar", "calendar_days": "kalenderdagar", "working_days": "arbetsdagar"}
 
 TOP_KEYS = {"schema", "name", "valid_from", "source", "effect_goals", "references", "activities"}
@@ -263,10 +262,10 @@ def _activity(raw, order: int, goals: dict, references: dict) -> dict:
         if k not in raw:
             raise DefinitionError(_line(raw), f"{where}: '{k}' saknas")
     lane = raw["lane"]
-    if lane not in ProcessLane.values:
+    if lane not in Lane.values:
         raise DefinitionError(
             _line(raw, "lane"),
-            f"{where}: okänd simbana '{lane}' (tillåtna: {', '.join(ProcessLane.values)})",
+            f"{where}: okänd simbana '{lane}' (tillåtna: {', '.join(Lane.values)})",
         )
     if raw["phase"] not in Phase.values:
         raise DefinitionError(_line(raw, "phase"), f"{where}: okänd fas '{raw['phase']}'")

@@ -26,7 +26,7 @@ from core.timerules import due_at as compute_due_at
 from core.timerules import start_of_local_day
 from episodes import events
 from episodes.models import Episode, EpisodeState, Event, EventKind, Party, PartyRole
-from organisations.models import UnitKind
+from organisations.models import Lane, UnitKind
 from process.definition import CONDITIONS, ensure_current_definition
 from process.models import (
     ActivityDefinition,
@@ -38,7 +38,6 @@ from process.models import (
     EpisodeProcess,
     LogKind,
     Phase,
-    ProcessLane,
 )
 
 # Among several units concerned in one lane, the one that performs the lane's activities.
@@ -163,12 +162,12 @@ def _units_by_lane(episode: Episode, units) -> dict[str, int]:
         if unit.lane not in best or score < best[unit.lane][0]:
             best[unit.lane] = (score, unit.id)
     result = {lane: unit_id for lane, (_score, unit_id) in best.items()}
-    result[ProcessLane.INPATIENT] = episode.ward_id
+    result[Lane.INPATIENT] = episode.ward_id
     return result
 
 
 def _unit_for(definition: ActivityDefinition, units: dict[str, int]) -> int | None:
-    if definition.lane != ProcessLane.INDIVIDUAL:
+    if definition.lane != Lane.INDIVIDUAL:
         return units.get(definition.lane)
     for lane in definition.performer_lanes:
         if lane in units:
@@ -186,9 +185,7 @@ def _matches(definition: ActivityDefinition, event: Event, lane_of_unit: dict[in
     if completion.get("same_lane"):
         unit_id = event.unit_id or event.actor_unit_id
         lanes = (
-            definition.performer_lanes
-            if definition.lane == ProcessLane.INDIVIDUAL
-            else [definition.lane]
+            definition.performer_lanes if definition.lane == Lane.INDIVIDUAL else [definition.lane]
         )
         if lane_of_unit.get(unit_id) not in lanes:
             return False

@@ -20,19 +20,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import PublicIdModel
+from organisations.models import Lane
 
 # How close a due time must be for an open activity to count as "due" rather than "upcoming".
 DUE_SOON = dt.timedelta(hours=48)
-
-
-class ProcessLane(models.TextChoices):
-    """The four swimlanes of the work description, plus the individual."""
-
-    INPATIENT = "inpatient", _("Slutenvård")
-    REGIONAL_PRIMARY_CARE = "regional_primary_care", _("Regional primärvård")
-    MUNICIPAL_HEALTH_CARE = "municipal_health_care", _("Kommunal hälso- och sjukvård")
-    SOCIAL_SERVICES = "social_services", _("Socialtjänst")
-    INDIVIDUAL = "individual", _("Den enskilde")
 
 
 class Phase(models.TextChoices):
@@ -84,7 +75,7 @@ class ActivityDefinition(models.Model):
     order = models.PositiveIntegerField()
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
-    lane = models.CharField(max_length=32, choices=ProcessLane.choices)
+    lane = models.CharField(max_length=32, choices=Lane.choices)
     phase = models.CharField(max_length=32, choices=Phase.choices)
     # Who may perform / check it off: staff lanes and roles (organisations.Role values).
     performer_lanes = models.JSONField(default=list)

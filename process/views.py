@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from core.errors import ActionError
 from episodes.access import get_episode_for_user
-from organisations.models import Role
+from organisations.models import Lane, Role
 from process.actions import do_check_off
 from process.definition import diff_versions
 from process.models import (
@@ -22,7 +22,6 @@ from process.models import (
     DeviationCandidate,
     EpisodeActivity,
     Phase,
-    ProcessLane,
 )
 from process.worklist import episode_url
 
@@ -87,7 +86,7 @@ def catalogue(request):
     role = request.GET.get("role", "")
     query = request.GET.get("q", "").strip()[:100]
     activities = list(version.activities.all())
-    if lane in ProcessLane.values:
+    if lane in Lane.values:
         activities = [a for a in activities if a.lane == lane]
     if phase in Phase.values:
         activities = [a for a in activities if a.phase == phase]
@@ -105,16 +104,16 @@ def catalogue(request):
         "versions": versions,
         "activities": activities,
         "by_phase": [(label, items) for label, items in by_phase if items],
-        "lanes": ProcessLane.choices,
+        "lanes": Lane.choices,
         "phases": Phase.choices,
         "roles": [(r.value, r.label) for r in PERFORMER_ROLES],
         "lane": lane,
         "phase": phase,
         "role": role,
         "q": query,
-        "lane_label": ProcessLane(lane).label if lane in ProcessLane.values else "",
+        "lane_label": Lane(lane).label if lane in Lane.values else "",
     }
-    if request.GET.get("lathund") and lane in ProcessLane.values:
+    if request.GET.get("lathund") and lane in Lane.values:
         return render(request, "process/lathund.html", context)
     return render(request, "process/catalogue.html", context)
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from audit.models import AccessLog
 from episodes.access import care_unit_ids, visible_episodes
 from episodes.models import Episode, Party
-from organisations.models import CARE_ROLES, User
+from organisations.models import CARE_ROLES, Lane, User
 from process.models import (
     OPEN_STATUSES,
     ActivityDefinition,
@@ -23,7 +23,6 @@ from process.models import (
     DeadlineKind,
     EpisodeActivity,
     Phase,
-    ProcessLane,
 )
 
 UPCOMING_HORIZON = dt.timedelta(days=7)
@@ -62,7 +61,7 @@ class TodoItem:
 
     @property
     def lane_label(self) -> str:
-        return ProcessLane(self.lane).label
+        return Lane(self.lane).label
 
 
 # Once the stay has ended these can no longer be done: they leave the to-do list (the
@@ -194,7 +193,7 @@ class SwimlaneItem:
 
 
 @dataclass
-class Lane:
+class Swimlane:
     key: str
     label: str
     items: list[SwimlaneItem] = field(default_factory=list)
@@ -221,7 +220,7 @@ def check_off_allowed(
     )
 
 
-def swimlanes(episode: Episode, user: User, *, now: dt.datetime | None = None) -> list[Lane]:
+def swimlanes(episode: Episode, user: User, *, now: dt.datetime | None = None) -> list[Swimlane]:
     """The four lanes and the individual, each with its activities and their state."""
     from django.urls import reverse
 
@@ -237,7 +236,7 @@ def swimlanes(episode: Episode, user: User, *, now: dt.datetime | None = None) -
         )
     )
     memberships = list(user.active_memberships())
-    lanes = {lane.value: Lane(lane.value, lane.label) for lane in ProcessLane}
+    lanes = {lane.value: Swimlane(lane.value, lane.label) for lane in Lane}
     for activity in activities:
         state = activity.state(now)
         lanes[activity.definition.lane].items.append(
