@@ -12,7 +12,7 @@ from uuid import UUID
 
 from ninja import Field, Schema
 
-from episodes.actions import SIP_CONSENT, SIP_CONSENT_BY
+from episodes import actions
 from episodes.models import DischargeDestination, EpisodeState, ExitReason
 from organisations.models import Lane, Role, UnitKind
 
@@ -314,8 +314,8 @@ class SipNeedIn(NoteIn):
 
 
 class SipOfferIn(NoteIn):
-    consent: str = _choices(SIP_CONSENT, "Den enskildes svar")
-    consent_by: str = _choices(SIP_CONSENT_BY, "Vem som svarade")
+    consent: str = _choices(actions.SIP_CONSENT, "Den enskildes svar")
+    consent_by: str = _choices(actions.SIP_CONSENT_BY, "Vem som svarade")
 
 
 class SipInvitationIn(NoteIn):
