@@ -4,20 +4,23 @@ A user reaches an episode (and its individual) only while one of the user's unit
 care role, is a party to it; a unit keeps read access for a while after its part ended
 (`SAMSYN_ACCESS_AFTER_REMOVAL_DAYS`) or after the episode ended
 (`SAMSYN_ACCESS_AFTER_END_DAYS`). Protected identities get no access after removal. Every
-read, granted or refused, writes an `AccessLog` row.
+read, granted or refused, writes an access-log row through `audit.log`, the log's one writer.
+
+`log_access_many` is re-exported here only until `episodes.api` imports it from `audit.log`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from audit.models import AccessLog
+from audit.log import log_access
+from audit.log import log_access_many as log_access_many  # noqa: F401 (see the docstring)
 from core.errors import ActionError
 from episodes.models import Episode, Message, Party
 from episodes.rules import Step, may
@@ -56,70 +59,6 @@ def visible_episodes(user: User) -> QuerySet[Episode]:
     """Every episode `user` may read now."""
     unit_ids = care_unit_ids(user)
     return Episode.objects.filter(id__in=visible_parties(unit_ids).values("episode_id"))
-
-
-def _log_row(user, action, *, episode, individual, unit_id, granted, request, detail):
-    if individual is not None:
-        individual_id = individual.pk
-    else:
-        individual_id = episode.individual_id if episode is not None else None
-    return AccessLog(
-        user=user,
-        unit_id=unit_id,
-        individual_id=individual_id,
-        episode=episode,
-        action=action,
-        granted=granted,
-        path=(request.get_full_path()[:300] if request is not None else ""),
-        ip=(request.META.get("REMOTE_ADDR") if request is not None else None),
-        detail=detail[:300],
-    )
-
-
-def log_access(
-    user: User,
-    action: str,
-    *,
-    episode: Episode | None = None,
-    individual: Individual | None = None,
-    unit_id: int | None = None,
-    granted: bool = True,
-    request=None,
-    detail: str = "",
-) -> AccessLog:
-    row = _log_row(
-        user,
-        action,
-        episode=episode,
-        individual=individual,
-        unit_id=unit_id,
-        granted=granted,
-        request=request,
-        detail=detail,
-    )
-    row.save()
-    return row
-
-
-def log_access_many(
-    user: User, action: str, reads: Iterable[tuple[Episode, int | None]], *, request=None
-) -> None:
-    """One access-log row per episode shown in a list (worklist, inbox, API page), written in
-    one statement; `reads` pairs each episode with the unit through which it was shown."""
-    rows: dict[int, AccessLog] = {}
-    for episode, unit_id in reads:
-        if episode.pk not in rows:
-            rows[episode.pk] = _log_row(
-                user,
-                action,
-                episode=episode,
-                individual=None,
-                unit_id=unit_id,
-                granted=True,
-                request=request,
-                detail="",
-            )
-    AccessLog.objects.bulk_create(rows.values())
 
 
 def inbox_messages(unit_ids, *, waiting: bool = False) -> QuerySet[Message]:
@@ -263,6 +202,41 @@ def find_individual_for_user(user: User, identifier: str, *, request=None) -> In
         request=request,
         detail=f"sökning {identifier[:8]}…",
     )
+    return individual
+
+
+def may_admit(user: User) -> bool:
+    """Whether `user` works at a unit in a role that may admit (a ward)."""
+    return any(may(Step.ADMIT, m.unit.lane, m.role) for m in user.active_memberships())
+
+
+def find_individual_to_admit(
+    user: User, identifier: str, *, action: str = "admission.lookup", request=None
+) -> Individual | None:
+    """The individual with the normalised `identifier`, for a user about to admit them at a
+    ward, or None when Samsyn does not know the person yet.
+
+    Reading who a person is is the start of the ward's need-to-know: a found person is logged
+    as read. A user who may admit nowhere is refused (ActionError "forbidden"), and the attempt
+    is logged as refused, with the person when there is one.
+    """
+    individual = Individual.objects.filter(identifier=identifier).first()
+    if not may_admit(user):
+        log_access(
+            user,
+            action,
+            individual=individual,
+            granted=False,
+            request=request,
+            detail="" if individual else f"sökning {identifier[:8]}…",
+        )
+        raise ActionError(
+            _("Bara vårdavdelningar registrerar inskrivningar."),
+            code="forbidden",
+            field="identifier",
+        )
+    if individual is not None:
+        log_access(user, action, individual=individual, request=request)
     return individual
 
 

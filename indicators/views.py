@@ -14,8 +14,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from audit.log import log_access
 from core.errors import ActionError
-from episodes.access import log_access
 from indicators import exports
 from indicators.access import DRILLDOWN, drilldown, require_statistics
 from indicators.definitions import BY_KEY, DEVIATIONS_NOTE

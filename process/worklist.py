@@ -1,7 +1,8 @@
 """What a user sees of the process: "what do I do now" and the episode's swimlanes.
 
 `todo_for_user` reads patient data (names of the patients whose activities are listed), so it
-goes through `episodes.access.visible_episodes` and logs one access row per episode shown.
+goes through `episodes.access.visible_episodes` and logs one access row per episode shown, in
+one statement (`audit.log.log_access_many`).
 """
 
 from __future__ import annotations
@@ -10,9 +11,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
-from audit.models import AccessLog
+from audit.log import log_access_many
 from episodes.access import care_unit_ids, visible_episodes
 from episodes.models import Episode, Party
 from organisations.models import CARE_ROLES, Lane, User
@@ -30,8 +32,8 @@ _DEADLINE_RANK = {DeadlineKind.LEGAL: 0, DeadlineKind.AGREED: 1}
 
 
 def episode_url(episode: Episode) -> str:
-    """The episode page (the lead's `episodes` app), per the contract."""
-    return f"/vardtillfallen/{episode.public_id}/"
+    """The episode page."""
+    return reverse("episode", args=[episode.public_id])
 
 
 def activity_url(activity: EpisodeActivity) -> str:
@@ -147,21 +149,11 @@ def _log_reads(user: User, items: list[TodoItem], request) -> None:
             "episode_id", "unit_id"
         )
     )
-    path = request.get_full_path()[:300] if request is not None else ""
-    ip = request.META.get("REMOTE_ADDR") if request is not None else None
-    AccessLog.objects.bulk_create(
-        [
-            AccessLog(
-                user=user,
-                unit_id=granting.get(pk),
-                individual_id=episode.individual_id,
-                episode=episode,
-                action="process.todo",
-                path=path,
-                ip=ip,
-            )
-            for pk, episode in episodes.items()
-        ]
+    log_access_many(
+        user,
+        "process.todo",
+        [(episode, granting.get(pk)) for pk, episode in episodes.items()],
+        request=request,
     )
 
 
@@ -222,8 +214,6 @@ def check_off_allowed(
 
 def swimlanes(episode: Episode, user: User, *, now: dt.datetime | None = None) -> list[Swimlane]:
     """The four lanes and the individual, each with its activities and their state."""
-    from django.urls import reverse
-
     now = now or timezone.now()
     activities = list(
         EpisodeActivity.objects.filter(episode=episode)

@@ -1,0 +1,106 @@
+"""The access log's one writer: every read of patient data, granted or refused, is one row.
+
+Nothing else builds `AccessLog` rows. Callers pass what was read duck-typed (an episode is
+anything with `pk` and `individual_id`, an individual anything with `pk`), so the log depends
+on no app that reads patient data and every such app may call it. A list (worklist, inbox,
+an API page, a drill-down) writes its rows in one statement.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, Protocol
+
+from audit.models import AccessLog
+
+
+class EpisodeLike(Protocol):
+    pk: Any
+    individual_id: Any
+
+
+class IndividualLike(Protocol):
+    pk: Any
+
+
+def _row(
+    user,
+    action: str,
+    *,
+    episode: EpisodeLike | None,
+    individual: IndividualLike | None,
+    unit_id: int | None,
+    granted: bool,
+    request,
+    detail: str,
+) -> AccessLog:
+    if individual is not None:
+        individual_id = individual.pk
+    else:
+        individual_id = episode.individual_id if episode is not None else None
+    return AccessLog(
+        user=user,
+        unit_id=unit_id,
+        individual_id=individual_id,
+        episode_id=episode.pk if episode is not None else None,
+        action=action,
+        granted=granted,
+        path=(request.get_full_path()[:300] if request is not None else ""),
+        ip=(request.META.get("REMOTE_ADDR") if request is not None else None),
+        detail=detail[:300],
+    )
+
+
+def log_access(
+    user,
+    action: str,
+    *,
+    episode: EpisodeLike | None = None,
+    individual: IndividualLike | None = None,
+    unit_id: int | None = None,
+    granted: bool = True,
+    request=None,
+    detail: str = "",
+) -> AccessLog:
+    """Write one row: `user` read (or, with `granted=False`, tried to read) `episode` or
+    `individual` through `unit_id`. The individual is the episode's when not given."""
+    row = _row(
+        user,
+        action,
+        episode=episode,
+        individual=individual,
+        unit_id=unit_id,
+        granted=granted,
+        request=request,
+        detail=detail,
+    )
+    row.save()
+    return row
+
+
+def log_access_many(
+    user,
+    action: str,
+    reads: Iterable[tuple[EpisodeLike, int | None]],
+    *,
+    request=None,
+    detail: str = "",
+) -> None:
+    """One granted row per episode shown in a list, written in one statement; `reads` pairs
+    each episode with the unit through which it was shown (an episode listed twice is logged
+    once, through its first unit)."""
+    rows: dict[Any, AccessLog] = {}
+    for episode, unit_id in reads:
+        if episode.pk not in rows:
+            rows[episode.pk] = _row(
+                user,
+                action,
+                episode=episode,
+                individual=None,
+                unit_id=unit_id,
+                granted=True,
+                request=request,
+                detail=detail,
+            )
+    if rows:
+        AccessLog.objects.bulk_create(rows.values())
