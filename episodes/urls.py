@@ -4,14 +4,9 @@ from django.urls import path
 from episodes import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("logga-in/", auth_views.LoginView.as_view(), name="login"),
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path("inskrivning/ny/", views.admission_new, name="admission_new"),
-    path("vardtillfallen/<uuid:public_id>/", views.episode_detail, name="episode"),
-    path(
-        "vardtillfallen/<uuid:public_id>/steg/<str:step>/", views.episode_step, name="episode_step"
-    ),
     path("inkorg/", views.inbox, name="inbox"),
     path("meddelanden/<uuid:public_id>/", views.message_detail, name="message"),
     path(

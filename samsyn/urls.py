@@ -9,6 +9,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("workspace.urls")),
     path("", include("episodes.urls")),
     path("", include("audit.urls")),
     path("process/", include("process.urls")),

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from workspace import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("vardtillfallen/<uuid:public_id>/", views.episode_detail, name="episode"),
+    path(
+        "vardtillfallen/<uuid:public_id>/steg/<str:step>/", views.episode_step, name="episode_step"
+    ),
+]

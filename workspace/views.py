@@ -1,0 +1,189 @@
+"""The pages that put episodes and the process side by side: the start page and the episode
+page. Thin: load for the user (logged), parse, call an action, render.
+
+They live above both apps, so `episodes` never imports `process` (it is the other way round).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from audit.log import log_access_many
+from core.errors import ActionError
+from core.pages import in_order, page_ids
+from episodes.access import care_unit_ids, get_episode_for_user, inbox_messages, visible_episodes
+from episodes.deadlines import next_step
+from episodes.forms import STEP_FORMS
+from episodes.models import EpisodeState
+from episodes.rules import Step, may
+from episodes.timeline import lane_summaries, timeline_entries
+from process.worklist import swimlanes, todo_for_user
+
+ACTIVE = [EpisodeState.ADMITTED, EpisodeState.READY]
+# Steps that still make sense after discharge (SIP and the paperwork of the discharge day).
+AFTER_DISCHARGE = {
+    Step.ASSESS_SIP_NEED,
+    Step.RECORD_SIP_OFFER,
+    Step.RECORD_SIP_INVITATION,
+    Step.RECORD_INFORMATION_TRANSFER,
+    Step.RECORD_SUMMARY,
+    Step.SEND_FREE_MESSAGE,
+}
+
+
+# -- start page -------------------------------------------------------------------------------
+
+
+@login_required
+def home(request):
+    user = request.user
+    unit_ids = care_unit_ids(user)
+    episodes = list(
+        visible_episodes(user)
+        .filter(state__in=ACTIVE)
+        .select_related("individual", "ward")
+        .order_by("admitted_at")[:200]
+    )
+    now = timezone.now()
+    rows = []
+    for episode in episodes:
+        step = next_step(episode)
+        rows.append({"episode": episode, "next": step, "overdue": step.is_overdue(now)})
+    rows.sort(
+        key=lambda r: (not r["overdue"], r["next"].due_at or dt.datetime.max.replace(tzinfo=dt.UTC))
+    )
+    waiting = inbox_messages(unit_ids, waiting=True)
+    inbox = in_order(
+        waiting.select_related("episode__individual", "sender_unit", "recipient_unit"),
+        page_ids(waiting.order_by("-sent_at", "-id"), 0, 10),
+    )
+    log_access_many(user, "worklist.view", [(e, None) for e in episodes], request=request)
+    log_access_many(
+        user, "inbox.view", [(m.episode, m.recipient_unit_id) for m in inbox], request=request
+    )
+    return render(
+        request,
+        "workspace/home.html",
+        {
+            "rows": rows,
+            "inbox": inbox,
+            "todo": todo_for_user(user),
+            "manages": user.active_memberships()
+            .filter(role__in=["manager", "process_leader"])
+            .exists(),
+        },
+    )
+
+
+# -- the episode page ---------------------------------------------------------------------------
+
+
+def available_steps(user, episode) -> list[Step]:
+    """The steps `user` may take now on `episode`, in process order."""
+    party_lanes_roles = [
+        (m.unit.lane, m.role)
+        for m in user.active_memberships()
+        if episode.parties.filter(unit_id=m.unit_id, removed_at__isnull=True).exists()
+    ]
+    steps = []
+    for step in STEP_FORMS:
+        if not any(may(step, lane, role) for lane, role in party_lanes_roles):
+            continue
+        if not episode.is_active and step not in AFTER_DISCHARGE:
+            continue
+        if episode.state == EpisodeState.EXITED and step != Step.SEND_FREE_MESSAGE:
+            continue
+        if step == Step.SEND_READY_NOTICE and episode.state != EpisodeState.ADMITTED:
+            continue
+        if step == Step.REVOKE_READY_NOTICE and episode.state != EpisodeState.READY:
+            continue
+        if step == Step.SEND_ADMISSION_NOTICE and not episode.may_need_help:
+            continue
+        if (
+            step in (Step.RECORD_SIP_OFFER, Step.RECORD_SIP_INVITATION)
+            and episode.sip_needed is not True
+        ):
+            continue
+        if step == Step.RECORD_SIP_INVITATION and episode.sip_invited_at:
+            continue
+        steps.append(step)
+    return steps
+
+
+def _render_episode(
+    request, episode, *, bound: tuple[Step, object] | None = None, status: int = 200
+):
+    user = request.user
+    forms = []
+    steps = available_steps(user, episode)
+    if bound and bound[0] not in steps:
+        # A refused step that is no longer offered is still shown, with the reason.
+        steps.insert(0, bound[0])
+    for step in steps:
+        spec = STEP_FORMS[step]
+        form = bound[1] if bound and bound[0] == step else spec.form(episode=episode)
+        forms.append(
+            {
+                "step": step.value,
+                "title": spec.title,
+                "submit": spec.submit,
+                "form": form,
+                "open": bool(bound and bound[0] == step),
+            }
+        )
+    context = {
+        "episode": episode,
+        "individual": episode.individual,
+        "next": next_step(episode),
+        "timeline": timeline_entries(episode),
+        "lane_summaries": lane_summaries(episode),
+        "lanes": swimlanes(episode, user),
+        "forms": forms,
+        "messages_list": episode.messages.select_related("sender_unit", "recipient_unit").order_by(
+            "-sent_at"
+        )[:50],
+    }
+    return render(request, "workspace/episode.html", context, status=status)
+
+
+@login_required
+def episode_detail(request, public_id):
+    episode = get_episode_for_user(request.user, public_id, request=request)
+    return _render_episode(request, episode)
+
+
+@login_required
+@require_POST
+def episode_step(request, public_id, step):
+    try:
+        step = Step(step)
+        spec = STEP_FORMS[step]
+    except (ValueError, KeyError):
+        raise Http404("unknown step") from None
+    episode = get_episode_for_user(request.user, public_id, action="episode.act", request=request)
+    form = spec.form(request.POST, episode=episode)
+    if form.is_valid():
+        try:
+            spec.call(
+                request.user, episode, form.cleaned_data, form.cleaned_data.get("submission_key")
+            )
+        except ActionError as error:
+            if error.field and error.field in form.fields:
+                form.add_error(error.field, error.message)
+            else:
+                form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Klart: %(what)s.") % {"what": spec.title})
+            return HttpResponseRedirect(reverse("episode", args=[episode.public_id]))
+    messages.error(request, _("%(what)s sparades inte. Rätta felen nedan.") % {"what": spec.title})
+    episode.refresh_from_db()
+    return _render_episode(request, episode, bound=(step, form), status=400)
