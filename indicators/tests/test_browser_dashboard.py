@@ -1,9 +1,7 @@
 """A manager filters the dashboard to one municipality and a quarter and downloads Excel."""
 
-from importlib import import_module
-
 import pytest
-from django.apps import apps
+from django.core.management import call_command
 from openpyxl import load_workbook
 
 from conftest import assert_accessible, login
@@ -16,9 +14,9 @@ from tests.factories import make_user
 def test_a_manager_filters_to_a_municipality_and_quarter_and_downloads_excel(
     march, org, page, tmp_path
 ):
-    # A transactional test starts from a flushed database: an earlier one in the same run has
-    # emptied the agreements and rates that the data migration loads. Load them again.
-    import_module("indicators.migrations.0002_load_configuration").load(apps, None)
+    # A transactional test starts from a flushed database: an earlier one in the same run may
+    # have emptied the agreements and rates. Load any that are missing.
+    call_command("load_configuration")
     manager = make_user("chef", org.home_health_care, Role.MANAGER)
     login(page, manager)
     page.goto(page.base_url + "/statistik/")
