@@ -230,11 +230,7 @@ def find_individual_to_admit(
             request=request,
             detail="" if individual else f"sökning {identifier[:8]}…",
         )
-        raise ActionError(
-            _("Bara vårdavdelningar registrerar inskrivningar."),
-            code="forbidden",
-            field="identifier",
-        )
+        raise ActionError(_("Bara vårdavdelningar registrerar inskrivningar."), code="forbidden")
     if individual is not None:
         log_access(user, action, individual=individual, request=request)
     return individual
