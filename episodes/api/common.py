@@ -18,14 +18,10 @@ from ninja import Header, Router
 from ninja.pagination import PageNumberPagination
 from ninja.responses import Status
 
+from audit.log import log_access_many
 from core.errors import ActionError
 from core.pages import in_order, page_ids
-from episodes.access import (
-    acting_membership,
-    get_episode_for_user,
-    get_message_for_user,
-    log_access_many,
-)
+from episodes.access import acting_membership, get_episode_for_user, get_message_for_user
 from episodes.models import Episode, Message, Party
 from episodes.rules import Step
 from episodes.schemas import ActingIn

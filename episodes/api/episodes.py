@@ -8,9 +8,13 @@ from django.utils.translation import gettext as _
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from core.errors import ActionError
 from episodes import actions
-from episodes.access import care_unit_ids, log_access, visible_episodes, visible_parties
+from episodes.access import (
+    care_unit_ids,
+    find_individual_to_admit,
+    visible_episodes,
+    visible_parties,
+)
 from episodes.api.common import (
     EpisodesRouter,
     IdempotencyKey,
@@ -25,7 +29,6 @@ from episodes.api.common import (
     with_relations,
 )
 from episodes.models import EpisodeState, Event
-from episodes.rules import Step, may
 from episodes.schemas import AdmissionIn, AdmissionPreviewOut, EpisodeOut, EventOut
 from individuals.identifiers import parse_identifier
 from individuals.models import Individual
@@ -105,19 +108,13 @@ def preview_admission(
 ):
     """For a ward about to admit: the person if already known (reading them starts the
     ward's need-to-know and is logged as `api.admission.lookup`) and the units that would be
-    concerned. For a person not yet known, from `residence_area` and `listed_unit`."""
-    user = request.auth
-    if not any(may(Step.ADMIT, m.unit.lane, m.role) for m in user.active_memberships()):
-        raise ActionError(_("Bara vårdavdelningar registrerar inskrivningar."), code="forbidden")
+    concerned. For a person not yet known, from `residence_area` and `listed_unit`. Anyone
+    who may not admit is refused, and the attempt is logged as refused."""
     parsed = parse_identifier(identifier, reserve=reserve_number)
-    # Not `find_individual_for_user`: a ward about to admit must find a person whose episodes
-    # it cannot see yet; the read is logged here, as the admission page does.
-    individual = Individual.objects.filter(identifier=parsed.number).first()
-    if individual is not None:
-        log_access(user, "api.admission.lookup", individual=individual, request=request)
-        basis = individual
-    else:
-        basis = Individual(**_individual_defaults(residence_area, listed_unit))
+    individual = find_individual_to_admit(
+        request.auth, parsed.number, action="api.admission.lookup", request=request
+    )
+    basis = individual or Individual(**_individual_defaults(residence_area, listed_unit))
     return {
         "individual": individual,
         "proposed_units": units_out(actions.propose_concerned_units(basis)),

@@ -7,9 +7,10 @@ from django.utils.translation import gettext as _
 from ninja.pagination import paginate
 from ninja.responses import Status
 
+from audit.log import log_access
 from core.errors import ActionError
 from episodes import actions
-from episodes.access import care_unit_ids, inbox_messages, log_access
+from episodes.access import care_unit_ids, inbox_messages
 from episodes.api.common import (
     EpisodesRouter,
     IdempotencyKey,

@@ -145,13 +145,18 @@ def test_a_preview_for_a_new_person_proposes_from_where_they_live(org):
     assert len(body["proposed_units"]) == 3
 
 
-def test_only_a_ward_may_preview_an_admission(org):
-    make_individual(org, TEST_IDENTIFIERS[2])
+def test_only_a_ward_may_preview_an_admission_and_the_refused_lookup_is_logged(org):
+    person = make_individual(org, TEST_IDENTIFIERS[2])
     response = Api(org.needs_assessor).get(
         "/admissions/proposed-units", identifier=TEST_IDENTIFIERS[2]
     )
     assert response.status_code == 403
-    assert not AccessLog.objects.filter(user=org.needs_assessor).exists()
+    assert error_of(response)["code"] == "forbidden"
+    assert "individual" not in response.json()
+    attempts = AccessLog.objects.filter(user=org.needs_assessor)
+    assert [(a.action, a.granted, a.individual) for a in attempts] == [
+        ("api.admission.lookup", False, person)
+    ]
 
 
 def test_a_new_person_admitted_with_where_they_live_gets_the_proposed_units(org):
