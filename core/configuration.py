@@ -4,8 +4,9 @@ place.
 
 - `regional_count(key, day)` is the value in force on a calendar day. Every rule that needs a
   regional hour or day count calls it; none restates the number.
-- `regional_count_periods(key)` lists every period of a key, for SQL that compares each row's
-  own date against the value in force on that date.
+- `regional_count_periods(key)` lists every period of a key, and
+  `regional_count_expression(key, day)` turns them into a database expression, for SQL that
+  compares each row's own date against the value in force on that date.
 - `load_all()` runs every registered loader. `manage.py load_configuration` calls it, and so
   does `migrate`, when it has finished. Core imports no app: each app registers its loader in
   its own `configuration.py` module, which `load_all` discovers.
@@ -22,6 +23,8 @@ from typing import NamedTuple
 from django.apps import apps
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.migrations.executor import MigrationExecutor
+from django.db.models import Case, Expression, F, IntegerField, Value, When
+from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.utils.module_loading import autodiscover_modules
 
 from core.models import CountKey, RegionalCount
@@ -107,6 +110,21 @@ def regional_count(key: str, day: dt.date) -> int:
         if period.valid_from <= day and (period.valid_to is None or day <= period.valid_to):
             return period.value
     raise MissingConfiguration(key, day)
+
+
+def regional_count_expression(key: str, day: str | Expression) -> Case:
+    """A database expression: the value of `key` in force on the date `day` (a field name or
+    an expression giving a date), NULL on a day without a row, for statistics that compare each
+    row against the count of its own date. Built from regional_count_periods."""
+    day_expression = F(day) if isinstance(day, str) else day
+    whens = []
+    for period in regional_count_periods(key):
+        condition = GreaterThanOrEqual(day_expression, Value(period.valid_from))
+        if period.valid_to is not None:
+            condition &= LessThanOrEqual(day_expression, Value(period.valid_to))
+        whens.append(When(condition, then=Value(period.value)))
+    # The latest start first, as in regional_count.
+    return Case(*reversed(whens), default=None, output_field=IntegerField())
 
 
 # -- loaders ---------------------------------------------------------------------------------

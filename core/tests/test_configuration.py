@@ -13,10 +13,12 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.db.models import F
 
 from core.configuration import (
     MissingConfiguration,
     regional_count,
+    regional_count_expression,
     regional_count_periods,
 )
 from core.models import CountKey, RegionalCount
@@ -74,6 +76,18 @@ def test_the_periods_of_a_count_list_every_row_in_order():
     assert regional_count_periods(NOTICE) == [
         (dt.date(2018, 1, 1), dt.date(2026, 12, 31), 24),
         (dt.date(2027, 1, 1), None, 48),
+    ]
+
+
+def test_the_database_expression_gives_the_count_in_force_on_each_rows_date():
+    _change_notice_hours_from_2027(48)
+    ends = RegionalCount.objects.filter(key=NOTICE).annotate(
+        at_start=regional_count_expression(NOTICE, "valid_from"),
+        day_before=regional_count_expression(NOTICE, F("valid_from") - dt.timedelta(days=1)),
+    )
+    assert sorted(ends.values_list("valid_from", "at_start", "day_before")) == [
+        (dt.date(2018, 1, 1), 24, None),
+        (dt.date(2027, 1, 1), 48, 24),
     ]
 
 
