@@ -1,8 +1,10 @@
-"""The event vocabulary of an episode: one typed kind per step (see `EventKind`).
+"""The event vocabulary of an episode: one keyword-only function per kind (see `EventKind`),
+in the order of the process, so the timeline an action writes is typed and readable.
 
-`record` is the only writer of `Event` rows. Other apps (the process engine) subscribe to be
-told of each new event inside the same transaction, so that what they derive never drifts
-from what happened.
+`record` is the only writer of `Event` rows; it folds each event into the episode's cached
+columns (`Episode.apply`) before anyone is told of it. Other apps (the process engine)
+subscribe to be told of each new event inside the same transaction, so that what they derive
+never drifts from what happened.
 
 An action (`@action`, used on the `do_*` functions of `episodes.actions`) is one transaction
 that may record several events. Subscribers are still told of each event at once, in order,
@@ -23,6 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from episodes.models import Episode, Event, EventKind, Message
+from organisations.models import Membership, Unit
 
 _subscribers: list[Callable[[Event], None]] = []
 
@@ -107,6 +110,7 @@ def record(
     message: Message | None = None,
     **data,
 ) -> Event:
+    """Write one event, fold it into `episode`'s cached columns, and tell the subscribers."""
     event = Event.objects.create(
         episode=episode,
         kind=kind,
@@ -118,6 +122,331 @@ def record(
         message=message,
         data=data,
     )
+    event.episode = episode
+    changed = episode.apply(event)
+    if changed:
+        episode.save(update_fields=[*changed, "updated_at"])
     for listener in _subscribers:
         listener(event)
     return event
+
+
+# -- the vocabulary: one function per kind ------------------------------------------------------
+#
+# `by` is the acting membership (user and unit); None for a system (an integration, the demo).
+
+
+def _by(by: Membership | None) -> dict:
+    return {"actor": by.user if by else None, "actor_unit": by.unit if by else None}
+
+
+def _iso(moment: dt.datetime | dt.date | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+def admitted(episode: Episode, *, by: Membership | None, at: dt.datetime, ward: Unit) -> Event:
+    return record(episode, EventKind.ADMITTED, occurred_at=at, unit=ward, **_by(by))
+
+
+def admission_corrected(
+    episode: Episode,
+    *,
+    by: Membership | None,
+    at: dt.datetime,
+    previous: dt.datetime,
+    admitted_at: dt.datetime,
+    reason: str,
+) -> Event:
+    return record(
+        episode,
+        EventKind.ADMISSION_CORRECTED,
+        occurred_at=at,
+        previous=_iso(previous),
+        admitted_at=_iso(admitted_at),
+        reason=reason,
+        **_by(by),
+    )
+
+
+def readmission_linked(
+    episode: Episode,
+    *,
+    by: Membership | None,
+    at: dt.datetime,
+    previous_episode: Episode,
+    days_since_discharge: int,
+) -> Event:
+    return record(
+        episode,
+        EventKind.READMISSION_LINKED,
+        occurred_at=at,
+        previous_episode=str(previous_episode.public_id),
+        days_since_discharge=days_since_discharge,
+        **_by(by),
+    )
+
+
+def readmission_unlinked(
+    episode: Episode, *, by: Membership | None, at: dt.datetime, previous_episode: Episode
+) -> Event:
+    return record(
+        episode,
+        EventKind.READMISSION_UNLINKED,
+        occurred_at=at,
+        previous_episode=str(previous_episode.public_id),
+        **_by(by),
+    )
+
+
+def help_need_assessed(
+    episode: Episode, *, by: Membership | None, at: dt.datetime, may_need_help: bool
+) -> Event:
+    return record(
+        episode,
+        EventKind.HELP_NEED_ASSESSED,
+        occurred_at=at,
+        may_need_help=may_need_help,
+        **_by(by),
+    )
+
+
+def estimated_date_set(
+    episode: Episode, *, by: Membership | None, at: dt.datetime, date: dt.date
+) -> Event:
+    return record(episode, EventKind.ESTIMATED_DATE_SET, occurred_at=at, date=_iso(date), **_by(by))
+
+
+def estimated_date_changed(
+    episode: Episode,
+    *,
+    by: Membership | None,
+    at: dt.datetime,
+    date: dt.date,
+    previous: dt.date,
+) -> Event:
+    return record(
+        episode,
+        EventKind.ESTIMATED_DATE_CHANGED,
+        occurred_at=at,
+        date=_iso(date),
+        previous=_iso(previous),
+        **_by(by),
+    )
+
+
+def party_added(episode: Episode, *, by: Membership | None, at: dt.datetime, unit: Unit) -> Event:
+    return record(episode, EventKind.PARTY_ADDED, occurred_at=at, unit=unit, **_by(by))
+
+
+def party_removed(
+    episode: Episode, *, by: Membership | None, at: dt.datetime, unit: Unit, reason: str
+) -> Event:
+    return record(
+        episode, EventKind.PARTY_REMOVED, occurred_at=at, unit=unit, reason=reason, **_by(by)
+    )
+
+
+def admission_notice_sent(
+    episode: Episode,
+    *,
+    by: Membership | None,
+    at: dt.datetime,
+    units: list[Unit],
+    first: bool,
+) -> Event:
+    return record(
+        episode,
+        EventKind.ADMISSION_NOTICE_SENT,
+        occurred_at=at,
+        units=[str(u.public_id) for u in units],
+        first=first,
+        **_by(by),
+    )
+
+
+def message_acknowledged(
+    episode: Episode, *, by: Membership, at: dt.datetime, message: Message
+) -> Event:
+    return record(
+        episode,
+        EventKind.MESSAGE_ACKNOWLEDGED,
+        occurred_at=at,
+        unit=message.recipient_unit,
+        message=message,
+        message_kind=message.kind,
+        **_by(by),
+    )
+
+
+def message_forwarded(
+    episode: Episode,
+    *,
+    by: Membership,
+    at: dt.datetime,
+    message: Message,
+    to_unit: Unit,
+    reason: str,
+) -> Event:
+    return record(
+        episode,
+        EventKind.MESSAGE_FORWARDED,
+        occurred_at=at,
+        unit=to_unit,
+        message=message,
+        reason=reason,
+        **_by(by),
+    )
+
+
+def planning_message_sent(
+    episode: Episode,
+    *,
+    by: Membership,
+    at: dt.datetime,
+    status: str,
+    remaining_needs: str,
+    planned_actions: str,
+) -> Event:
+    return record(
+        episode,
+        EventKind.PLANNING_MESSAGE_SENT,
+        occurred_at=at,
+        status=status,
+        remaining_needs=remaining_needs,
+        planned_actions=planned_actions,
+        **_by(by),
+    )
+
+
+def care_request_sent(
+    episode: Episode, *, by: Membership, at: dt.datetime, message: Message
+) -> Event:
+    return record(
+        episode,
+        EventKind.CARE_REQUEST_SENT,
+        occurred_at=at,
+        unit=message.recipient_unit,
+        message=message,
+        **_by(by),
+    )
+
+
+def free_message_sent(
+    episode: Episode, *, by: Membership, at: dt.datetime, units: list[Unit]
+) -> Event:
+    return record(
+        episode,
+        EventKind.FREE_MESSAGE_SENT,
+        occurred_at=at,
+        units=[str(u.public_id) for u in units],
+        **_by(by),
+    )
+
+
+def care_contact_appointed(
+    episode: Episode, *, by: Membership, at: dt.datetime, name: str
+) -> Event:
+    return record(
+        episode,
+        EventKind.CARE_CONTACT_APPOINTED,
+        occurred_at=at,
+        unit=by.unit,
+        name=name,
+        **_by(by),
+    )
+
+
+def sip_need_assessed(
+    episode: Episode, *, by: Membership | None, at: dt.datetime, needed: bool, note: str
+) -> Event:
+    return record(
+        episode, EventKind.SIP_NEED_ASSESSED, occurred_at=at, needed=needed, note=note, **_by(by)
+    )
+
+
+def sip_offered(
+    episode: Episode,
+    *,
+    by: Membership | None,
+    at: dt.datetime,
+    consent: str,
+    consent_by: str,
+    note: str,
+) -> Event:
+    return record(
+        episode,
+        EventKind.SIP_OFFERED,
+        occurred_at=at,
+        consent=consent,
+        consent_by=consent_by,
+        note=note,
+        **_by(by),
+    )
+
+
+def sip_invitation_sent(
+    episode: Episode, *, by: Membership | None, at: dt.datetime, meeting_at: dt.datetime
+) -> Event:
+    return record(
+        episode,
+        EventKind.SIP_INVITATION_SENT,
+        occurred_at=at,
+        meeting_at=_iso(meeting_at),
+        **_by(by),
+    )
+
+
+def ready_notice_sent(episode: Episode, *, by: Membership | None, at: dt.datetime) -> Event:
+    return record(episode, EventKind.READY_NOTICE_SENT, occurred_at=at, **_by(by))
+
+
+def ready_notice_revoked(
+    episode: Episode,
+    *,
+    by: Membership | None,
+    at: dt.datetime,
+    reason: str,
+    ready_at: dt.datetime,
+) -> Event:
+    return record(
+        episode,
+        EventKind.READY_NOTICE_REVOKED,
+        occurred_at=at,
+        reason=reason,
+        ready_at=_iso(ready_at),
+        **_by(by),
+    )
+
+
+def information_transferred(
+    episode: Episode, *, by: Membership | None, at: dt.datetime, note: str
+) -> Event:
+    return record(episode, EventKind.INFORMATION_TRANSFERRED, occurred_at=at, note=note, **_by(by))
+
+
+def summary_given(episode: Episode, *, by: Membership | None, at: dt.datetime, note: str) -> Event:
+    return record(episode, EventKind.SUMMARY_GIVEN, occurred_at=at, note=note, **_by(by))
+
+
+def discharged(
+    episode: Episode,
+    *,
+    by: Membership | None,
+    at: dt.datetime,
+    destination: str,
+    ready_at: dt.datetime | None,
+) -> Event:
+    return record(
+        episode,
+        EventKind.DISCHARGED,
+        occurred_at=at,
+        destination=destination,
+        ready_at=_iso(ready_at),
+        **_by(by),
+    )
+
+
+def exited(
+    episode: Episode, *, by: Membership | None, at: dt.datetime, reason: str, note: str
+) -> Event:
+    return record(episode, EventKind.EXITED, occurred_at=at, reason=reason, note=note, **_by(by))

@@ -1,19 +1,32 @@
-"""Who may do what to an episode: the lane of the acting unit and the actor's role.
+"""Each step's rule, declared once: who may take it (the lane of the acting unit and the
+actor's role), in which states of the episode, and what the episode must already have.
 
-Need-to-know comes first (the acting unit must be a party); this table then says which
-parties may take which step. It mirrors the process clock in PROCESS.md.
+The actions enforce it (`check_step`, through `episodes.actions.common.begin`); the pages and
+the API ask the same declaration which steps to offer (`available_steps`). Need-to-know comes
+first: the acting unit must be a party (`episodes.access`). It mirrors the process clock in
+PROCESS.md.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from enum import StrEnum
 
-from organisations.models import CARE_ROLES, Lane, Role
+from core.errors import ActionError
+from episodes.models import Episode, EpisodeState
+from organisations.models import CARE_LANES, CARE_ROLES, Lane, Role, User
 
-ALL_LANES = frozenset(Lane)
+# The lanes units work in (the individual's own lane has no units).
+ALL_LANES = frozenset(CARE_LANES)
 INPATIENT = frozenset({Lane.INPATIENT})
 MUNICIPAL = frozenset({Lane.MUNICIPAL_HEALTH_CARE, Lane.SOCIAL_SERVICES})
 CLINICAL = frozenset({Role.NURSE, Role.PHYSICIAN, Role.COORDINATOR, Role.INTEGRATION})
+
+ACTIVE = frozenset({EpisodeState.ADMITTED, EpisodeState.READY})
+# SIP and the paperwork of the discharge day still make sense after discharge.
+NOT_EXITED = ACTIVE | {EpisodeState.DISCHARGED}
+ANY_STATE = frozenset(EpisodeState)
 
 
 class Step(StrEnum):
@@ -38,30 +51,149 @@ class Step(StrEnum):
     EXIT = "exit"
 
 
-# step -> (lanes of the acting unit, roles of the actor)
-PERMISSIONS: dict[Step, tuple[frozenset, frozenset]] = {
-    Step.ADMIT: (INPATIENT, CLINICAL),
-    Step.CORRECT_ADMISSION: (INPATIENT, CLINICAL),
-    Step.ASSESS_HELP_NEED: (INPATIENT, CLINICAL),
-    Step.SET_ESTIMATED_DATE: (INPATIENT, CLINICAL),
-    Step.EDIT_PARTIES: (INPATIENT, CLINICAL),
-    Step.SEND_ADMISSION_NOTICE: (INPATIENT, CLINICAL),
-    Step.SEND_PLANNING_MESSAGE: (ALL_LANES, CARE_ROLES),
-    Step.SEND_CARE_REQUEST: (INPATIENT, CLINICAL),
-    Step.SEND_FREE_MESSAGE: (ALL_LANES, CARE_ROLES),
-    Step.APPOINT_CARE_CONTACT: (frozenset({Lane.REGIONAL_PRIMARY_CARE}), CARE_ROLES),
-    Step.ASSESS_SIP_NEED: (ALL_LANES, CARE_ROLES),
-    Step.RECORD_SIP_OFFER: (ALL_LANES - INPATIENT, CARE_ROLES),
-    Step.RECORD_SIP_INVITATION: (frozenset({Lane.REGIONAL_PRIMARY_CARE}) | MUNICIPAL, CARE_ROLES),
-    Step.SEND_READY_NOTICE: (INPATIENT, CLINICAL),
-    Step.REVOKE_READY_NOTICE: (INPATIENT, CLINICAL),
-    Step.RECORD_INFORMATION_TRANSFER: (INPATIENT, CLINICAL),
-    Step.RECORD_SUMMARY: (INPATIENT, CLINICAL),
-    Step.DISCHARGE: (INPATIENT, CLINICAL),
-    Step.EXIT: (INPATIENT, CLINICAL),
+@dataclass(frozen=True)
+class Requirement:
+    """Something the episode must have before the step (else the step is not offered and the
+    action refuses with `message`)."""
+
+    holds: Callable[[Episode], bool]
+    message: str
+    code: str
+
+
+# What a step says when the episode is in a state it does not allow (a step may say more).
+STATE_REFUSALS: dict[EpisodeState, tuple[str, str]] = {
+    EpisodeState.ADMITTED: (
+        "Steget kan inte tas innan patienten är utskrivningsklar.",
+        "not_ready",
+    ),
+    EpisodeState.READY: ("Patienten är redan utskrivningsklar.", "already_ready"),
+    EpisodeState.DISCHARGED: ("Patienten är redan utskriven.", "already_discharged"),
+    EpisodeState.EXITED: ("Vårdtillfället är avslutat.", "episode_closed"),
+}
+
+SIP_NEEDED = Requirement(
+    lambda e: e.sip_needed is True, "Bedöm först att SIP behövs.", "sip_not_needed"
+)
+
+
+@dataclass(frozen=True)
+class StepRule:
+    lanes: frozenset[Lane]
+    roles: frozenset[str]
+    states: frozenset[EpisodeState] = ACTIVE
+    requires: tuple[Requirement, ...] = ()
+    refusals: tuple[tuple[EpisodeState, str, str], ...] = ()
+
+    def refusal(self, episode: Episode) -> ActionError | None:
+        """Why the step cannot be taken on `episode` now (None: it can)."""
+        if episode.state not in self.states:
+            for state, message, code in self.refusals:
+                if state == episode.state:
+                    return ActionError(message, code=code)
+            message, code = STATE_REFUSALS[EpisodeState(episode.state)]
+            return ActionError(message, code=code)
+        for requirement in self.requires:
+            if not requirement.holds(episode):
+                return ActionError(requirement.message, code=requirement.code)
+        return None
+
+
+RULES: dict[Step, StepRule] = {
+    Step.ADMIT: StepRule(INPATIENT, CLINICAL),
+    Step.CORRECT_ADMISSION: StepRule(INPATIENT, CLINICAL),
+    Step.ASSESS_HELP_NEED: StepRule(INPATIENT, CLINICAL),
+    Step.SET_ESTIMATED_DATE: StepRule(INPATIENT, CLINICAL),
+    Step.EDIT_PARTIES: StepRule(INPATIENT, CLINICAL),
+    Step.SEND_ADMISSION_NOTICE: StepRule(
+        INPATIENT,
+        CLINICAL,
+        requires=(
+            Requirement(
+                lambda e: e.may_need_help,
+                "Inskrivningsmeddelande skickas när läkaren bedömt att patienten kan behöva "
+                "insatser efter utskrivning.",
+                "no_help_need",
+            ),
+        ),
+    ),
+    Step.SEND_PLANNING_MESSAGE: StepRule(ALL_LANES, CARE_ROLES),
+    Step.SEND_CARE_REQUEST: StepRule(INPATIENT, CLINICAL),
+    Step.SEND_FREE_MESSAGE: StepRule(ALL_LANES, CARE_ROLES, states=ANY_STATE),
+    Step.APPOINT_CARE_CONTACT: StepRule(frozenset({Lane.REGIONAL_PRIMARY_CARE}), CARE_ROLES),
+    Step.ASSESS_SIP_NEED: StepRule(ALL_LANES, CARE_ROLES, states=NOT_EXITED),
+    Step.RECORD_SIP_OFFER: StepRule(
+        ALL_LANES - INPATIENT, CARE_ROLES, states=NOT_EXITED, requires=(SIP_NEEDED,)
+    ),
+    Step.RECORD_SIP_INVITATION: StepRule(
+        frozenset({Lane.REGIONAL_PRIMARY_CARE}) | MUNICIPAL,
+        CARE_ROLES,
+        states=NOT_EXITED,
+        requires=(
+            SIP_NEEDED,
+            Requirement(
+                lambda e: e.sip_invited_at is None,
+                "Kallelse till SIP är redan skickad.",
+                "already_invited",
+            ),
+        ),
+    ),
+    Step.SEND_READY_NOTICE: StepRule(
+        INPATIENT, CLINICAL, states=frozenset({EpisodeState.ADMITTED})
+    ),
+    Step.REVOKE_READY_NOTICE: StepRule(
+        INPATIENT,
+        CLINICAL,
+        states=frozenset({EpisodeState.READY}),
+        refusals=(
+            (
+                EpisodeState.ADMITTED,
+                "Det finns inget meddelande om utskrivningsklar att återta.",
+                "no_ready_notice",
+            ),
+        ),
+    ),
+    Step.RECORD_INFORMATION_TRANSFER: StepRule(INPATIENT, CLINICAL, states=NOT_EXITED),
+    Step.RECORD_SUMMARY: StepRule(INPATIENT, CLINICAL, states=NOT_EXITED),
+    Step.DISCHARGE: StepRule(INPATIENT, CLINICAL),
+    Step.EXIT: StepRule(INPATIENT, CLINICAL),
 }
 
 
 def may(step: Step, lane: str, role: str) -> bool:
-    lanes, roles = PERMISSIONS[step]
-    return lane in lanes and role in roles
+    """Whether a `role` at a unit in `lane` may take `step` (need-to-know aside)."""
+    rule = RULES[step]
+    return lane in rule.lanes and role in rule.roles
+
+
+def check_step(step: Step, episode: Episode) -> None:
+    """Raise the step's refusal if `episode`'s state or content does not allow it now."""
+    refusal = RULES[step].refusal(episode)
+    if refusal is not None:
+        raise refusal
+
+
+def available_steps(user: User, episode: Episode, steps: Iterable[Step]) -> list[Step]:
+    """Of `steps` (in their order), those `user` may take on `episode` now: through a care
+    membership at a unit that is a party, in a state and with the content the rule asks."""
+    party_unit_ids = set(
+        episode.parties.filter(removed_at__isnull=True).values_list("unit_id", flat=True)
+    )
+    lanes_and_roles = [
+        (m.unit.lane, m.role) for m in user.active_memberships() if m.unit_id in party_unit_ids
+    ]
+    return steps_allowed(episode, lanes_and_roles, steps)
+
+
+def steps_allowed(
+    episode: Episode, lanes_and_roles: Iterable[tuple[str, str]], steps: Iterable[Step]
+) -> list[Step]:
+    """Of `steps` (in their order), those that an actor with one of `lanes_and_roles` at a
+    party may take on `episode` now."""
+    lanes_and_roles = list(lanes_and_roles)
+    return [
+        step
+        for step in steps
+        if any(may(step, lane, role) for lane, role in lanes_and_roles)
+        and RULES[step].refusal(episode) is None
+    ]

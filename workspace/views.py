@@ -24,20 +24,11 @@ from episodes.access import care_unit_ids, get_episode_for_user, inbox_messages,
 from episodes.deadlines import next_step
 from episodes.forms import STEP_FORMS
 from episodes.models import EpisodeState
-from episodes.rules import Step, may
+from episodes.rules import Step, available_steps
 from episodes.timeline import lane_summaries, timeline_entries
 from process.worklist import swimlanes, todo_for_user
 
 ACTIVE = [EpisodeState.ADMITTED, EpisodeState.READY]
-# Steps that still make sense after discharge (SIP and the paperwork of the discharge day).
-AFTER_DISCHARGE = {
-    Step.ASSESS_SIP_NEED,
-    Step.RECORD_SIP_OFFER,
-    Step.RECORD_SIP_INVITATION,
-    Step.RECORD_INFORMATION_TRANSFER,
-    Step.RECORD_SUMMARY,
-    Step.SEND_FREE_MESSAGE,
-}
 
 
 # -- start page -------------------------------------------------------------------------------
@@ -87,44 +78,12 @@ def home(request):
 # -- the episode page ---------------------------------------------------------------------------
 
 
-def available_steps(user, episode) -> list[Step]:
-    """The steps `user` may take now on `episode`, in process order."""
-    party_lanes_roles = [
-        (m.unit.lane, m.role)
-        for m in user.active_memberships()
-        if episode.parties.filter(unit_id=m.unit_id, removed_at__isnull=True).exists()
-    ]
-    steps = []
-    for step in STEP_FORMS:
-        if not any(may(step, lane, role) for lane, role in party_lanes_roles):
-            continue
-        if not episode.is_active and step not in AFTER_DISCHARGE:
-            continue
-        if episode.state == EpisodeState.EXITED and step != Step.SEND_FREE_MESSAGE:
-            continue
-        if step == Step.SEND_READY_NOTICE and episode.state != EpisodeState.ADMITTED:
-            continue
-        if step == Step.REVOKE_READY_NOTICE and episode.state != EpisodeState.READY:
-            continue
-        if step == Step.SEND_ADMISSION_NOTICE and not episode.may_need_help:
-            continue
-        if (
-            step in (Step.RECORD_SIP_OFFER, Step.RECORD_SIP_INVITATION)
-            and episode.sip_needed is not True
-        ):
-            continue
-        if step == Step.RECORD_SIP_INVITATION and episode.sip_invited_at:
-            continue
-        steps.append(step)
-    return steps
-
-
 def _render_episode(
     request, episode, *, bound: tuple[Step, object] | None = None, status: int = 200
 ):
     user = request.user
     forms = []
-    steps = available_steps(user, episode)
+    steps = available_steps(user, episode, STEP_FORMS)
     if bound and bound[0] not in steps:
         # A refused step that is no longer offered is still shown, with the reason.
         steps.insert(0, bound[0])
