@@ -1,4 +1,9 @@
-"""One synthetic episode, step by step: each method writes the rows one action would write."""
+"""One synthetic episode, step by step: each method writes the rows one action would write.
+
+The episode's cached columns are folded from its events by the same function as the live
+actions (`episodes.models.fold`), and its legal deadlines computed by the process engine's
+(`process.engine.episode_deadlines`), so generated history and live history cannot disagree.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +18,9 @@ from bench.shapes import (
 )
 from bench.world import Person, dashed_uuid, iso_utc, local_moment, uuid_hex
 from core.timerules import STOCKHOLM, local_date
+from episodes.actions import readmission_gap
 from episodes.models import (
+    INITIAL_COLUMNS,
     Episode,
     EpisodeState,
     Event,
@@ -22,10 +29,22 @@ from episodes.models import (
     MessageKind,
     Party,
     PartyRole,
+    fold,
 )
 from organisations.models import Role, UnitKind
+from process.definition import ensure_current_definition
+from process.engine import episode_deadlines
+from process.models import ActivityDefinition
 
-READMISSION_DAYS = 30
+
+def _deadline_definitions(gen) -> list[ActivityDefinition]:
+    """The current work description's activities, read once per generator."""
+    definitions = getattr(gen, "_deadline_definitions", None)
+    if definitions is None:
+        version = ensure_current_definition()
+        definitions = list(ActivityDefinition.objects.filter(version=version))
+        gen._deadline_definitions = definitions
+    return definitions
 
 
 # -- one episode, step by step, as the actions would write it ------------------------------------
@@ -48,23 +67,8 @@ class EpisodeBuilder:
         self.misdirected: set[int] = set()  # message ids the recipient forwards instead
         self.ep = {
             "admitted_at": None,
-            "may_need_help": False,
-            "help_assessed_at": None,
+            **INITIAL_COLUMNS,
             "is_compulsory_care": False,
-            "estimated_discharge_date": None,
-            "state": EpisodeState.ADMITTED,
-            "admission_notice_sent_at": None,
-            "ready_at": None,
-            "care_contact_name": "",
-            "care_contact_unit_id": None,
-            "sip_needed": None,
-            "sip_invited_at": None,
-            "information_transferred_at": None,
-            "summary_given_at": None,
-            "discharged_at": None,
-            "discharge_destination": "",
-            "exit_reason": "",
-            "ended_at": None,
             "readmission_of_id": None,
             "updated_at": None,
         }
@@ -86,6 +90,7 @@ class EpisodeBuilder:
         self.events.append(
             (self.g.ids.next(Event), self.id, kind, at, at, actor, actor_unit, unit, message, data)
         )
+        fold(self.ep, kind, at, data, unit)
         self.ep["updated_at"] = at
 
     def _send(self, kind, sender_unit, sender, recipients, at, body="", **data) -> list[list]:
@@ -169,13 +174,13 @@ class EpisodeBuilder:
         self, at, help_now: bool, estimated: dt.date | None, concerned: list[int], compulsory: bool
     ):
         ep, nurse, ward = self.ep, self._nurse(), self.ward_id
-        ep["admitted_at"], ep["is_compulsory_care"] = at, compulsory
+        ep["is_compulsory_care"] = compulsory
         self.parties[ward] = [self.g.ids.next(Party), self.id, ward, PartyRole.WARD, at, None]
         self._event(EventKind.ADMITTED, at, nurse, ward, unit=ward)
         previous = self.person.last_discharge
         if previous:
-            gap = (local_date(at) - local_date(previous[2])).days
-            if 1 <= gap <= READMISSION_DAYS:
+            gap = readmission_gap(at, previous[2])
+            if gap is not None:
                 ep["readmission_of_id"] = previous[0]
                 self._event(
                     EventKind.READMISSION_LINKED,
@@ -193,7 +198,6 @@ class EpisodeBuilder:
             self._add_party(at, nurse, ward, unit_id)
 
     def _assess_help_need(self, at, actor):
-        self.ep["may_need_help"], self.ep["help_assessed_at"] = True, at
         self._event(EventKind.HELP_NEED_ASSESSED, at, actor, self.ward_id, may_need_help=True)
 
     def assess_help_need(self, at):
@@ -205,7 +209,6 @@ class EpisodeBuilder:
         date = max(date, admitted_on)
         if previous == date:
             return
-        self.ep["estimated_discharge_date"] = date
         if previous is None:
             self._event(
                 EventKind.ESTIMATED_DATE_SET, at, actor, self.ward_id, date=date.isoformat()
@@ -251,8 +254,6 @@ class EpisodeBuilder:
         }
         self._send(MessageKind.ADMISSION_NOTICE, self.ward_id, nurse, recipients, at, **content)
         first = ep["admission_notice_sent_at"] is None
-        if first:
-            ep["admission_notice_sent_at"] = at
         self._event(
             EventKind.ADMISSION_NOTICE_SENT,
             at,
@@ -363,7 +364,6 @@ class EpisodeBuilder:
             return
         user = self.g.world.care_actor(self.rng, centres[0])
         name = self.g.world.staff_names.get(user, "")
-        self.ep["care_contact_name"], self.ep["care_contact_unit_id"] = name, centres[0]
         self._event(
             EventKind.CARE_CONTACT_APPOINTED, at, user, centres[0], unit=centres[0], name=name
         )
@@ -384,7 +384,6 @@ class EpisodeBuilder:
             or self.ep["state"] == EpisodeState.EXITED
         ):
             return
-        self.ep["sip_needed"] = needed
         self._event(
             EventKind.SIP_NEED_ASSESSED,
             at,
@@ -423,7 +422,6 @@ class EpisodeBuilder:
         ):
             return
         user = self.g.world.care_actor(self.rng, unit_id)
-        ep["sip_invited_at"] = at
         self._send(
             MessageKind.SIP_INVITATION,
             unit_id,
@@ -441,7 +439,6 @@ class EpisodeBuilder:
         if ep["state"] != EpisodeState.ADMITTED:
             return
         physician = self._physician()
-        ep["state"], ep["ready_at"] = EpisodeState.READY, at
         self._send(MessageKind.READY_NOTICE, self.ward_id, physician, self.concerned(), at)
         self._event(EventKind.READY_NOTICE_SENT, at, physician, self.ward_id)
 
@@ -450,7 +447,6 @@ class EpisodeBuilder:
         if ep["state"] != EpisodeState.READY:
             return
         physician, revoked = self._physician(), ep["ready_at"]
-        ep["state"], ep["ready_at"] = EpisodeState.ADMITTED, None
         self._send(
             MessageKind.READY_REVOKED, self.ward_id, physician, self.concerned(), at, body=reason
         )
@@ -466,13 +462,11 @@ class EpisodeBuilder:
     def record_information_transfer(self, at):
         if self.ep["state"] == EpisodeState.EXITED:
             return
-        self.ep["information_transferred_at"] = at
         self._event(EventKind.INFORMATION_TRANSFERRED, at, self._nurse(), self.ward_id, note="")
 
     def record_summary(self, at):
         if self.ep["state"] == EpisodeState.EXITED:
             return
-        self.ep["summary_given_at"] = at
         self._event(EventKind.SUMMARY_GIVEN, at, self._nurse(), self.ward_id, note="")
 
     def discharge(self, at, destination: str):
@@ -480,8 +474,7 @@ class EpisodeBuilder:
         if ep["state"] not in (EpisodeState.ADMITTED, EpisodeState.READY):
             return
         nurse = self._nurse()
-        ep["state"], ep["discharged_at"], ep["ended_at"] = EpisodeState.DISCHARGED, at, at
-        ep["discharge_destination"] = destination
+        ready_at = ep["ready_at"]
         self._send(
             MessageKind.DISCHARGE_NOTICE,
             self.ward_id,
@@ -496,7 +489,7 @@ class EpisodeBuilder:
             nurse,
             self.ward_id,
             destination=destination,
-            ready_at=iso_utc(ep["ready_at"]) if ep["ready_at"] else None,
+            ready_at=iso_utc(ready_at) if ready_at else None,
         )
         self.person.last_discharge = (self.id, self.public_id, at)
 
@@ -505,7 +498,6 @@ class EpisodeBuilder:
         if ep["state"] not in (EpisodeState.ADMITTED, EpisodeState.READY):
             return
         nurse = self._nurse()
-        ep["state"], ep["exit_reason"], ep["ended_at"] = EpisodeState.EXITED, reason, at
         if ep["admission_notice_sent_at"]:
             self._send(
                 MessageKind.PROCESS_INTERRUPTED,
@@ -520,6 +512,10 @@ class EpisodeBuilder:
 
     def rows(self):
         ep = self.ep
+        deadlines = episode_deadlines(
+            Episode(**{k: v for k, v in ep.items() if k not in ("readmission_of", "updated_at")}),
+            _deadline_definitions(self.g),
+        )
         episode = (
             self.id,
             self.public_id,
@@ -544,6 +540,8 @@ class EpisodeBuilder:
             ep["exit_reason"],
             ep["ended_at"],
             ep["readmission_of_id"],
+            deadlines["admission_notice_due_at"],
+            deadlines["sip_invitation_due_at"],
             ep["admitted_at"],
             ep["updated_at"],
         )

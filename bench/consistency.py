@@ -6,74 +6,15 @@ concurrent writes can leave an episode whose row says something its events do no
 
 from __future__ import annotations
 
-import datetime as dt
-
-from episodes.models import Episode, EpisodeState, Event, EventKind, Message, Party
+from episodes.models import INITIAL_COLUMNS, Episode, Event, EventKind, Message, Party, fold
 
 
 def replay(events: list[Event]) -> dict:
-    """The cached columns of an episode as its events (in time order) imply them."""
-    state = {
-        "state": EpisodeState.ADMITTED,
-        "may_need_help": False,
-        "help_assessed_at": None,
-        "estimated_discharge_date": None,
-        "admission_notice_sent_at": None,
-        "ready_at": None,
-        "care_contact_name": "",
-        "care_contact_unit_id": None,
-        "sip_needed": None,
-        "sip_invited_at": None,
-        "information_transferred_at": None,
-        "summary_given_at": None,
-        "discharged_at": None,
-        "discharge_destination": "",
-        "exit_reason": "",
-        "ended_at": None,
-        "readmission_of": None,
-    }
+    """The cached columns of an episode as its events (in time order) imply them, by the one
+    fold the actions use (`episodes.models.fold`)."""
+    state = {**INITIAL_COLUMNS, "readmission_of": None}
     for event in events:
-        kind, at, data = event.kind, event.occurred_at, event.data
-        if kind == EventKind.ADMITTED:
-            state["admitted_at"] = at
-        elif kind == EventKind.ADMISSION_CORRECTED:
-            state["admitted_at"] = dt.datetime.fromisoformat(data["admitted_at"])
-        elif kind == EventKind.READMISSION_LINKED:
-            state["readmission_of"] = data["previous_episode"]
-        elif kind == EventKind.HELP_NEED_ASSESSED:
-            state["may_need_help"] = data["may_need_help"]
-            state["help_assessed_at"] = at if data["may_need_help"] else None
-        elif kind in (EventKind.ESTIMATED_DATE_SET, EventKind.ESTIMATED_DATE_CHANGED):
-            state["estimated_discharge_date"] = dt.date.fromisoformat(data["date"])
-        elif kind == EventKind.ADMISSION_NOTICE_SENT and state["admission_notice_sent_at"] is None:
-            state["admission_notice_sent_at"] = at
-        elif kind == EventKind.CARE_CONTACT_APPOINTED:
-            state["care_contact_name"], state["care_contact_unit_id"] = data["name"], event.unit_id
-        elif kind == EventKind.SIP_NEED_ASSESSED:
-            state["sip_needed"] = data["needed"]
-        elif kind == EventKind.SIP_INVITATION_SENT:
-            state["sip_invited_at"] = at
-        elif kind == EventKind.READY_NOTICE_SENT:
-            state["state"], state["ready_at"] = EpisodeState.READY, at
-        elif kind == EventKind.READY_NOTICE_REVOKED:
-            state["state"], state["ready_at"] = EpisodeState.ADMITTED, None
-        elif kind == EventKind.INFORMATION_TRANSFERRED:
-            state["information_transferred_at"] = at
-        elif kind == EventKind.SUMMARY_GIVEN:
-            state["summary_given_at"] = at
-        elif kind == EventKind.DISCHARGED:
-            state["state"], state["discharged_at"], state["ended_at"] = (
-                EpisodeState.DISCHARGED,
-                at,
-                at,
-            )
-            state["discharge_destination"] = data["destination"]
-        elif kind == EventKind.EXITED:
-            state["state"], state["exit_reason"], state["ended_at"] = (
-                EpisodeState.EXITED,
-                data["reason"],
-                at,
-            )
+        fold(state, event.kind, event.occurred_at, event.data, event.unit_id)
     return state
 
 

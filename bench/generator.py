@@ -117,6 +117,8 @@ EPISODE_COLUMNS = [
     "exit_reason",
     "ended_at",
     "readmission_of_id",
+    "admission_notice_due_at",
+    "sip_invitation_due_at",
     "created_at",
     "updated_at",
 ]

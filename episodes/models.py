@@ -1,8 +1,9 @@
 """Care episodes (vårdtillfällen), their parties, their append-only events and messages.
 
 The events are the truth: every indicator of PROCESS.md is computed from `Event` rows. The
-columns kept on `Episode` (state, ready_at, …) are a cache of the latest events for fast pages,
-written by the same action in the same transaction as the event.
+columns kept on `Episode` (state, ready_at, …) are a cache of the events for fast pages, folded
+from each event by one function (`fold`, through `Episode.apply`) in the transaction that
+records it; the bench generator and the consistency check fold with the same function.
 """
 
 from __future__ import annotations
@@ -72,6 +73,12 @@ class Episode(PublicIdModel):
     readmission_of = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="readmissions"
     )
+    # The legal deadlines of the admission notice and the SIP invitation as the work
+    # description gives them (None: not applicable, or not yet anchored). Written by the
+    # process engine each time it evaluates the episode (`process.engine.deadline_of`); the
+    # start page, the statistics and the payment rules read these, never a restated rule.
+    admission_notice_due_at = models.DateTimeField(null=True, blank=True)
+    sip_invitation_due_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -105,6 +112,99 @@ class Episode(PublicIdModel):
 
     def __str__(self) -> str:
         return f"Vårdtillfälle {self.public_id} ({self.get_state_display()})"
+
+    def apply(self, event: Event) -> list[str]:
+        """Fold `event` into the cached columns (in memory) and return the names of the
+        fields it changed, for `save(update_fields=...)`."""
+        columns = {name: getattr(self, name) for name in FOLDED_COLUMNS}
+        fold(columns, event.kind, event.occurred_at, event.data, event.unit_id)
+        changed = [name for name in FOLDED_COLUMNS if columns[name] != getattr(self, name)]
+        for name in changed:
+            setattr(self, name, columns[name])
+        if "readmission_of" in columns:
+            public_id = columns["readmission_of"]
+            previous = Episode.objects.only("id").get(public_id=public_id) if public_id else None
+            if (previous.pk if previous else None) != self.readmission_of_id:
+                self.readmission_of = previous
+                changed.append("readmission_of")
+        return changed
+
+
+# The columns of `Episode` that `fold` keeps, with their value before the first event.
+INITIAL_COLUMNS: dict = {
+    "state": EpisodeState.ADMITTED,
+    "may_need_help": False,
+    "help_assessed_at": None,
+    "estimated_discharge_date": None,
+    "admission_notice_sent_at": None,
+    "ready_at": None,
+    "care_contact_name": "",
+    "care_contact_unit_id": None,
+    "sip_needed": None,
+    "sip_invited_at": None,
+    "information_transferred_at": None,
+    "summary_given_at": None,
+    "discharged_at": None,
+    "discharge_destination": "",
+    "exit_reason": "",
+    "ended_at": None,
+}
+FOLDED_COLUMNS = ("admitted_at", *INITIAL_COLUMNS)
+
+
+def fold(
+    columns: dict, kind: str, occurred_at: dt.datetime, data: dict, unit_id: int | None
+) -> None:
+    """Change `columns` (an episode's cached columns by field name) as one event implies.
+
+    The one fold from events to the cache: `Episode.apply` (the live actions), the bench
+    generator and `bench.consistency` all call it. A readmission link or unlink sets
+    `columns["readmission_of"]` to the previous episode's public id (or None).
+    """
+    if kind == EventKind.ADMITTED:
+        columns["admitted_at"] = occurred_at
+    elif kind == EventKind.ADMISSION_CORRECTED:
+        previous, corrected = columns["admitted_at"], dt.datetime.fromisoformat(data["admitted_at"])
+        columns["admitted_at"] = corrected
+        assessed = columns["help_assessed_at"]
+        # A judgement made at admission moves with the corrected admission time; a later
+        # judgement never lies before the admission (Lag 2017:612: 24 hours from admission,
+        # or from a later judgement).
+        if assessed is not None and (assessed == previous or assessed < corrected):
+            columns["help_assessed_at"] = corrected
+    elif kind == EventKind.READMISSION_LINKED:
+        columns["readmission_of"] = data["previous_episode"]
+    elif kind == EventKind.READMISSION_UNLINKED:
+        columns["readmission_of"] = None
+    elif kind == EventKind.HELP_NEED_ASSESSED:
+        columns["may_need_help"] = data["may_need_help"]
+        columns["help_assessed_at"] = occurred_at if data["may_need_help"] else None
+    elif kind in (EventKind.ESTIMATED_DATE_SET, EventKind.ESTIMATED_DATE_CHANGED):
+        columns["estimated_discharge_date"] = dt.date.fromisoformat(data["date"])
+    elif kind == EventKind.ADMISSION_NOTICE_SENT:
+        if columns["admission_notice_sent_at"] is None:
+            columns["admission_notice_sent_at"] = occurred_at
+    elif kind == EventKind.CARE_CONTACT_APPOINTED:
+        columns["care_contact_name"], columns["care_contact_unit_id"] = data["name"], unit_id
+    elif kind == EventKind.SIP_NEED_ASSESSED:
+        columns["sip_needed"] = data["needed"]
+    elif kind == EventKind.SIP_INVITATION_SENT:
+        columns["sip_invited_at"] = occurred_at
+    elif kind == EventKind.READY_NOTICE_SENT:
+        columns["state"], columns["ready_at"] = EpisodeState.READY, occurred_at
+    elif kind == EventKind.READY_NOTICE_REVOKED:
+        columns["state"], columns["ready_at"] = EpisodeState.ADMITTED, None
+    elif kind == EventKind.INFORMATION_TRANSFERRED:
+        columns["information_transferred_at"] = occurred_at
+    elif kind == EventKind.SUMMARY_GIVEN:
+        columns["summary_given_at"] = occurred_at
+    elif kind == EventKind.DISCHARGED:
+        columns["state"] = EpisodeState.DISCHARGED
+        columns["discharged_at"] = columns["ended_at"] = occurred_at
+        columns["discharge_destination"] = data["destination"]
+    elif kind == EventKind.EXITED:
+        columns["state"], columns["exit_reason"] = EpisodeState.EXITED, data["reason"]
+        columns["ended_at"] = occurred_at
 
 
 class PartyRole(models.TextChoices):
@@ -159,6 +259,7 @@ class EventKind(models.TextChoices):
     DISCHARGED = "discharged", _("Utskriven")
     EXITED = "exited", _("Processen avbruten")
     READMISSION_LINKED = "readmission_linked", _("Återinskrivning kopplad")
+    READMISSION_UNLINKED = "readmission_unlinked", _("Koppling till återinskrivning borttagen")
 
 
 class Event(models.Model):
