@@ -1,8 +1,9 @@
-"""The legal deadlines of an episode (PROCESS.md, "The process clock"), from its cached columns.
+"""The next step of an episode at a glance, for the start page.
 
-This is the worklist's "next step" for an episode at a glance; the process engine
-(`process/`) holds the full work description and each activity's stored due time. Both use
-`core.timerules.due_at`, so a deadline is computed one way everywhere.
+It restates no deadline: the due times are the work description's, kept on the episode by the
+process engine (`Episode.admission_notice_due_at`, `Episode.sip_invitation_due_at`; None when
+the step does not apply, e.g. no SIP deadline in compulsory care). The full list of what is
+due is the process engine's ("Att göra nu").
 """
 
 from __future__ import annotations
@@ -13,16 +14,8 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.timerules import OffsetUnit, due_at, end_of_local_day, local_date
 from episodes.models import Episode, EpisodeState
 from episodes.rules import Step
-
-# Lag (2017:612), PROCESS.md step 1: the admission notice within 24 hours of admission, or of
-# the later judgement that the patient may need help.
-ADMISSION_NOTICE_HOURS = 24
-# Lag (2017:612), PROCESS.md step 5: the designated care contact calls SIP within three days of the
-# ready notice. Calendar days by default (the regional routine may configure working days).
-SIP_INVITATION_DAYS = 3
 
 
 @dataclass(frozen=True)
@@ -35,28 +28,6 @@ class NextStep:
         return self.due_at is not None and self.due_at < (now or timezone.now())
 
 
-def admission_notice_due(episode: Episode) -> dt.datetime | None:
-    if not episode.may_need_help or episode.help_assessed_at is None:
-        return None
-    return due_at(episode.help_assessed_at, ADMISSION_NOTICE_HOURS, OffsetUnit.HOURS)
-
-
-def sip_invitation_due(episode: Episode) -> dt.datetime | None:
-    if not episode.sip_needed or episode.ready_at is None:
-        return None
-    return due_at(episode.ready_at, SIP_INVITATION_DAYS, OffsetUnit.CALENDAR_DAYS)
-
-
-def information_transfer_due(episode: Episode) -> dt.datetime | None:
-    """No later than the day of discharge: the end of the discharge day once discharged,
-    otherwise the end of the estimated discharge date."""
-    if episode.discharged_at:
-        return end_of_local_day(local_date(episode.discharged_at))
-    if episode.estimated_discharge_date:
-        return end_of_local_day(episode.estimated_discharge_date)
-    return None
-
-
 def next_step(episode: Episode) -> NextStep:
     """The most pressing open step of an active episode, for the worklist."""
     if not episode.is_active:
@@ -65,24 +36,20 @@ def next_step(episode: Episode) -> NextStep:
         return NextStep(
             Step.SEND_ADMISSION_NOTICE,
             _("Skicka inskrivningsmeddelande"),
-            admission_notice_due(episode),
+            episode.admission_notice_due_at,
         )
     if episode.estimated_discharge_date is None:
         return NextStep(Step.SET_ESTIMATED_DATE, _("Sätt beräknat utskrivningsdatum"))
     if (
         episode.state == EpisodeState.READY
-        and episode.sip_needed
+        and episode.sip_invitation_due_at is not None
         and episode.sip_invited_at is None
     ):
         return NextStep(
-            Step.RECORD_SIP_INVITATION, _("Kalla till SIP"), sip_invitation_due(episode)
+            Step.RECORD_SIP_INVITATION, _("Kalla till SIP"), episode.sip_invitation_due_at
         )
     if episode.state == EpisodeState.READY and episode.information_transferred_at is None:
-        return NextStep(
-            Step.RECORD_INFORMATION_TRANSFER,
-            _("Informationsöverföring"),
-            information_transfer_due(episode),
-        )
+        return NextStep(Step.RECORD_INFORMATION_TRANSFER, _("Informationsöverföring"))
     if episode.state == EpisodeState.READY:
         return NextStep(Step.DISCHARGE, _("Skriv ut patienten"))
     return NextStep(Step.SEND_READY_NOTICE, _("Planera – utskrivningsklar när läkaren bedömt"))

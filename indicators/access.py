@@ -15,10 +15,17 @@ from audit.log import log_access, log_access_many
 from core.errors import ActionError
 from episodes.access import care_unit_ids, visible_episodes
 from episodes.models import Episode
-from indicators.definitions import SIP_INVITATION_DAYS
 from indicators.filters import Filters
 from indicators.periods import Period
-from indicators.queries import ON_TIME, acknowledgement_facts, admission_facts, discharge_facts
+from indicators.queries import (
+    NOTICE_DUE,
+    NOTICE_ON_TIME,
+    SIP_DUE,
+    SIP_ON_TIME,
+    acknowledgement_facts,
+    admission_facts,
+    discharge_facts,
+)
 from organisations.models import Role, User
 
 STATISTICS_ROLES = frozenset({Role.MANAGER, Role.PROCESS_LEADER, Role.ADMINISTRATOR})
@@ -28,8 +35,8 @@ DRILLDOWN_LIMIT = 500
 DRILLDOWN = {
     "admission_notice_on_time": (
         "admission",
-        Q(help_assessed_at__isnull=False),
-        Q(notice_lag__lte=ON_TIME),
+        NOTICE_DUE,
+        NOTICE_ON_TIME,
     ),
     "admissions": ("admission", Q(), None),
     "acknowledgement_hours": ("acknowledgement", Q(), Q(acknowledged_at__isnull=False)),
@@ -40,8 +47,8 @@ DRILLDOWN = {
     "sip_offered": ("discharge", Q(sip_needed=True), Q(sip_offered=True)),
     "sip_on_time": (
         "discharge",
-        Q(sip_needed=True, ready_days__isnull=False),
-        Q(sip_lag__lte=SIP_INVITATION_DAYS),
+        SIP_DUE,
+        SIP_ON_TIME,
     ),
     "readmission_30": ("discharge", Q(), Q(readmitted=True)),
     "discharges": ("discharge", Q(), None),

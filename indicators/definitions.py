@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# Counting parameters (PROCESS.md, "Counting conventions"). The readmission window itself is
-# applied when an admission is linked to the previous discharge (episodes.actions.do_admit).
-ADMISSION_NOTICE_HOURS = 24
-SIP_INVITATION_DAYS = 3
-READMISSION_DAYS = 30
+# The counting parameters (24 hours, 3 days, 30 days) are dated regional configuration
+# (`core.configuration.regional_count`): the deadlines come from the work description and are
+# kept on the episode (`Episode.admission_notice_due_at`, `sip_invitation_due_at`), and the
+# readmission window is applied when an admission is linked to the previous discharge
+# (`episodes.actions.readmission_gap`).
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from core.errors import ActionError
 from episodes.models import Party
-from organisations.models import Area, Lane, Principal, PrincipalKind, Unit
+from organisations.models import CARE_LANES, Area, Lane, Principal, PrincipalKind, Unit
 
 
 @dataclass(frozen=True)
@@ -120,7 +120,7 @@ def _lookup(model, params, name: str, message: str, **conditions):
 def parse_filters(params) -> Filters:
     """The filters chosen by GET parameters (public ids); unknown ones raise ActionError."""
     lane = (params.get("lane") or "").strip() or None
-    if lane is not None and lane not in Lane.values:
+    if lane is not None and lane not in CARE_LANES:
         raise ActionError("Okänd simbana.", code="unknown", field="lane")
     return Filters(
         principal=_lookup(Principal, params, "principal", "Okänd huvudman."),

@@ -30,7 +30,6 @@ from django.db.models import CharField as CharFieldType
 
 from core.timerules import local_date
 from episodes.models import Episode
-from indicators.definitions import SIP_INVITATION_DAYS
 from indicators.filters import Filters
 from indicators.models import DailyRate, PaymentAgreement, PaymentModel
 from indicators.periods import Period, add_months, month_end, quarter_start
@@ -60,7 +59,7 @@ def _payment_facts(
     "An admission notice sent before discharge" is the first notice (the Episode's
     `admission_notice_sent_at`) at or before the discharge instant. SIP not yet assessed
     (`sip_needed` None) is "not needed", as with no assessment event."""
-    from indicators.queries import discharge_facts
+    from indicators.queries import SIP_ON_TIME, discharge_facts
 
     facts = discharge_facts(Filters(municipality=municipality), period.start_utc, period.end_utc)
     if region is not None:
@@ -76,7 +75,7 @@ def _payment_facts(
                 Q(sip_needed__isnull=True)
                 | Q(sip_needed=False)
                 | Q(sip_invited_at__lte=F("discharged_at"))
-                | Q(sip_lag__lte=SIP_INVITATION_DAYS),
+                | SIP_ON_TIME,
                 then=Value(True),
             ),
             default=Value(False),

@@ -134,7 +134,7 @@ def catalogue(request, lane: str = "", phase: str = "", role: str = ""):
                 goal=a.goal,
                 purpose=a.purpose,
                 timing=a.timing,
-                timing_label=a.timing_label,
+                timing_label=a.timing_text,
                 deadline_kind=a.deadline_kind,
                 conditions=a.conditions,
                 completion=a.completion,

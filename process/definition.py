@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 from django.db import IntegrityError, transaction
 
+from core.models import CountKey
 from core.timerules import OffsetUnit
 from episodes.models import EventKind
 from episodes.rules import Step
@@ -392,6 +393,18 @@ def _timing(raw, where: str) -> tuple[dict, str]:
             _line(due, "anchor"),
             f"{where}: okänd händelse '{anchor}' i 'due.anchor' (tillåtna: {', '.join(ANCHORS)})",
         )
+    count = due.get("count")
+    if count is not None:
+        if "amount" in due:
+            raise DefinitionError(
+                _line(due, "count"), f"{where}: ange 'due.amount' eller 'due.count', inte båda"
+            )
+        if count not in CountKey.values:
+            raise DefinitionError(
+                _line(due, "count"),
+                f"{where}: okänt regionalt antal '{count}' i 'due.count' "
+                f"(tillåtna: {', '.join(CountKey.values)})",
+            )
     amount = due.get("amount", 0)
     if not isinstance(amount, int) or isinstance(amount, bool) or amount < 0:
         raise DefinitionError(
@@ -404,8 +417,13 @@ def _timing(raw, where: str) -> tuple[dict, str]:
             f"{where}: 'due.unit' ska vara hours, calendar_days eller working_days",
         )
     for k in due:
-        if k not in ("anchor", "amount", "unit"):
+        if k not in ("anchor", "amount", "count", "unit"):
             raise DefinitionError(_line(due, k), f"{where}: okänd nyckel '{k}' i 'due'")
+    if count is not None:
+        # The number is regional configuration with a validity period, read when a due time
+        # is computed (`process.engine.due_for`); the label names the rule, not a number.
+        label = f"inom {{count}} {UNIT_LABELS[unit]} efter {ANCHORS[anchor]}"
+        return {"anchor": anchor, "count": count, "unit": unit}, label
     if amount == 0 and unit != "hours":
         label = f"samma dag som {ANCHORS[anchor]}"
     elif amount == 0:

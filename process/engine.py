@@ -22,10 +22,12 @@ import datetime as dt
 
 from django.utils import timezone
 
+from core.configuration import regional_count
 from core.timerules import due_at as compute_due_at
-from core.timerules import start_of_local_day
+from core.timerules import local_date, start_of_local_day
 from episodes import events
 from episodes.models import Episode, EpisodeState, Event, EventKind, Party, PartyRole
+from episodes.rules import Step
 from organisations.models import Lane, UnitKind
 from process.definition import CONDITIONS, ensure_current_definition
 from process.models import (
@@ -52,49 +54,17 @@ UNIT_KIND_PREFERENCE = [
 ]
 
 
-def _assessed_at_admission(rows) -> bool:
-    """From (kind, occurred_at, data) of the episode's ADMITTED and HELP_NEED_ASSESSED events."""
-    admitted = next((at for kind, at, _ in rows if kind == EventKind.ADMITTED), None)
-    positive = [
-        at
-        for kind, at, data in rows
-        if kind == EventKind.HELP_NEED_ASSESSED and data.get("may_need_help")
-    ]
-    return bool(positive) and admitted is not None and max(positive) == admitted
-
-
-def _anchor_event_rows(episode_id: int) -> list:
-    return list(
-        Event.objects.filter(
-            episode_id=episode_id, kind__in=[EventKind.ADMITTED, EventKind.HELP_NEED_ASSESSED]
-        )
-        .order_by("id")
-        .values_list("kind", "occurred_at", "data")
-    )
-
-
-def assessed_at_admission(episode: Episode) -> bool:
-    """Whether the help-need judgement in force was made at admission (then a corrected
-    admission time moves it too)."""
-    return _assessed_at_admission(_anchor_event_rows(episode.pk))
-
-
-def anchor_moment(
-    episode: Episode, anchor: str, *, at_admission: bool | None = None
-) -> dt.datetime | None:
+def anchor_moment(episode: Episode, anchor: str) -> dt.datetime | None:
     """When `anchor` happened for `episode` (the one in force), or None if it has not."""
     if anchor == "admission":
         return episode.admitted_at
     if anchor == "help_need_assessed":
-        # Lag 2017:612: 24 hours from admission, or from a later judgement. A judgement made
-        # at admission follows a corrected admission time; a later one never precedes it.
-        if not episode.may_need_help or episode.help_assessed_at is None:
+        # Lag 2017:612: 24 hours from admission, or from a later judgement. The fold of the
+        # events (`episodes.models.fold`) keeps a judgement made at admission with a corrected
+        # admission time, and a later one never before it.
+        if not episode.may_need_help:
             return None
-        if at_admission is None:
-            at_admission = assessed_at_admission(episode)
-        if at_admission:
-            return episode.admitted_at
-        return max(episode.help_assessed_at, episode.admitted_at)
+        return episode.help_assessed_at
     if anchor == "admission_notice":
         return episode.admission_notice_sent_at
     if anchor == "estimated_discharge_date":
@@ -128,12 +98,13 @@ def due_for(
     episode: Episode,
     by_key: dict | None = None,
     _seen: frozenset = frozenset(),
-    at_admission: bool | None = None,
 ) -> dt.datetime | None:
     """The due time of `definition` for `episode` now, by `core.timerules.due_at` only.
 
     "before <anchor>" is due when the anchor happens; "before <activity>" is due when that
-    activity is due (the file's validator has refused cycles).
+    activity is due (the file's validator has refused cycles). A timing that names a regional
+    count (`count: admission_notice_hours`) takes the value in force on the anchor's local
+    date (`core.configuration.regional_count`).
     """
     timing = definition.timing
     if "before" in timing:
@@ -141,12 +112,43 @@ def due_for(
         if by_key is not None and target in by_key:
             if target in _seen:
                 return None
-            return due_for(by_key[target], episode, by_key, _seen | {definition.key}, at_admission)
-        return anchor_moment(episode, target, at_admission=at_admission)
-    moment = anchor_moment(episode, timing["anchor"], at_admission=at_admission)
+            return due_for(by_key[target], episode, by_key, _seen | {definition.key})
+        return anchor_moment(episode, target)
+    moment = anchor_moment(episode, timing["anchor"])
     if moment is None:
         return None
-    return compute_due_at(moment, timing["amount"], timing["unit"])
+    amount = timing.get("amount", 0)
+    if "count" in timing:
+        amount = regional_count(timing["count"], local_date(moment))
+    return compute_due_at(moment, amount, timing["unit"])
+
+
+# The legal deadlines kept on the episode row, by the step that meets them: the start page, the
+# statistics and the payment rules read these columns (`Episode.admission_notice_due_at`, …).
+EPISODE_DEADLINES = {
+    "admission_notice_due_at": Step.SEND_ADMISSION_NOTICE,
+    "sip_invitation_due_at": Step.RECORD_SIP_INVITATION,
+}
+
+
+def deadline_of(
+    definition: ActivityDefinition, episode: Episode, by_key: dict | None = None
+) -> dt.datetime | None:
+    """The deadline of `definition` for `episode`: its due time when its conditions
+    (`applies_when`) hold, else None. One function for the engine and the bench generator."""
+    if not all(condition(episode, name) for name in definition.conditions):
+        return None
+    return due_for(definition, episode, by_key)
+
+
+def episode_deadlines(episode: Episode, definitions: list[ActivityDefinition]) -> dict:
+    """{column of EPISODE_DEADLINES: deadline} for `episode` under `definitions` (a version)."""
+    by_key = {d.key: d for d in definitions}
+    by_step = {d.step: d for d in definitions if d.step and d.deadline_kind == "legal"}
+    return {
+        column: deadline_of(by_step[step], episode, by_key) if step in by_step else None
+        for column, step in EPISODE_DEADLINES.items()
+    }
 
 
 def _units_by_lane(episode: Episode, units) -> dict[str, int]:
@@ -257,7 +259,7 @@ class _Session:
         self.created = False  # activities made in this session, not yet in the database
         self.logs: list[ActivityLog] = []
         self.parties: list[list] = []  # [unit, role, active], in creation order
-        self.anchor_rows: list | None = None
+        self.deadlines: dict = {}  # episode deadline columns changed, not yet written
 
     # loading
 
@@ -301,14 +303,12 @@ class _Session:
                 if party[0].id == event.unit_id and party[1] == PartyRole.CONCERNED:
                     party[2] = False
 
-    def at_admission(self) -> bool:
-        if self.anchor_rows is None:
-            self.anchor_rows = _anchor_event_rows(self.episode.pk)
-        return _assessed_at_admission(self.anchor_rows)
-
     # writing
 
     def flush(self) -> None:
+        if self.deadlines:
+            Episode.objects.filter(pk=self.episode.pk).update(**self.deadlines)
+            self.deadlines = {}
         if self.created:
             EpisodeActivity.objects.bulk_create(self.activities)
             self.created = False
@@ -376,11 +376,6 @@ def on_event(event: Event) -> None:
     episode = event.episode
     session, has_process = _open_session(episode, admitting=event.kind == EventKind.ADMITTED)
     session.saw(event)
-    if session.anchor_rows is not None and event.kind in (
-        EventKind.ADMITTED,
-        EventKind.HELP_NEED_ASSESSED,
-    ):
-        session.anchor_rows.append((event.kind, event.occurred_at, event.data))
     if event.kind == EventKind.ADMITTED:
         _instantiate(session, event)
     else:
@@ -411,9 +406,6 @@ def _instantiate(session: _Session, event: Event | None) -> EpisodeProcess:
         EpisodeActivity(episode=episode, definition=d) for d in session.version.definitions
     ]
     session.created = True
-    if event is not None and event.kind == EventKind.ADMITTED and session.anchor_rows is None:
-        # Admission is the episode's first event: no other anchor event precedes it.
-        session.anchor_rows = [(event.kind, event.occurred_at, event.data)]
     session.logs.append(
         ActivityLog(
             episode=episode,
@@ -448,7 +440,6 @@ def _evaluate(session: _Session, event: Event | None, *, now: dt.datetime | None
     if not by_key or any(by_key.get(a.definition.key) is not a.definition for a in activities):
         by_key = {a.definition.key: a.definition for a in activities}
     units = session.units()
-    at_admission = session.at_admission()
     lane_of_unit = {unit_id: lane for lane, unit_id in units.items()}
     if event is not None:
         # The acting or concerned unit may be a second unit in its lane: use its own lane.
@@ -506,7 +497,7 @@ def _evaluate(session: _Session, event: Event | None, *, now: dt.datetime | None
             reason = "Ingen berörd enhet i simbanan"
         if activity.status != ActivityStatus.DONE and unit_id is not None:
             activity.unit_id = unit_id
-        due = due_for(definition, episode, by_key, at_admission=at_admission)
+        due = due_for(definition, episode, by_key)
         if (
             not reason
             and discharged
@@ -577,3 +568,9 @@ def _evaluate(session: _Session, event: Event | None, *, now: dt.datetime | None
         )
         if after != before:
             activity.updated_at = now
+
+    # 5. The legal deadlines kept on the episode row.
+    for column, value in episode_deadlines(episode, [a.definition for a in activities]).items():
+        if getattr(episode, column) != value:
+            setattr(episode, column, value)
+            session.deadlines[column] = value

@@ -19,7 +19,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.configuration import regional_count
 from core.models import PublicIdModel
+from core.timerules import local_date
 from organisations.models import Lane
 
 # How close a due time must be for an open activity to count as "due" rather than "upcoming".
@@ -83,9 +85,11 @@ class ActivityDefinition(models.Model):
     performer_label = models.CharField(max_length=200, blank=True)
     goal = models.TextField()
     purpose = models.TextField()
-    # {"anchor": "...", "amount": n, "unit": "hours|calendar_days|working_days"} or
+    # {"anchor": "...", "amount": n, "unit": "hours|calendar_days|working_days"},
+    # {"anchor": "...", "count": "<core.models.CountKey>", "unit": ...} or
     # {"before": "<anchor or activity key>"}; see process.definition.
     timing = models.JSONField(default=dict)
+    # As loaded; a regional count stands as "{count}" (see `timing_text`).
     timing_label = models.CharField(max_length=200, blank=True)
     deadline_kind = models.CharField(max_length=16, choices=DeadlineKind.choices)
     conditions = models.JSONField(default=list)
@@ -109,6 +113,14 @@ class ActivityDefinition(models.Model):
     def is_manual(self) -> bool:
         """Checked off by a person (possibly also completed by an event)."""
         return bool(self.completion.get("manual") or self.completion.get("or_manual"))
+
+    @property
+    def timing_text(self) -> str:
+        """The timing rule for people: with a regional count, the number in force today."""
+        if "count" not in self.timing:
+            return self.timing_label
+        count = regional_count(self.timing["count"], local_date(timezone.now()))
+        return self.timing_label.replace("{count}", str(count))
 
     @property
     def goal_line(self) -> str:

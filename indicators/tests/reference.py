@@ -25,9 +25,12 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from episodes.models import Episode, Event, EventKind
-from indicators.definitions import SIP_INVITATION_DAYS
 from indicators.filters import Filters
 from indicators.queries import LocalDay
+
+# The law's counts, stated here on purpose: this oracle must not read the code it checks.
+ADMISSION_NOTICE_HOURS = 24
+SIP_INVITATION_DAYS = 3
 
 
 def _later_than_outer() -> Q:
@@ -102,6 +105,16 @@ def discharge_facts(filters: Filters, start: dt.datetime, end: dt.datetime) -> Q
             sip_offered=Exists(_events(EventKind.SIP_OFFERED)),
             sip_invited_at=_first(EventKind.SIP_INVITATION_SENT),
             sip_lag=LocalDay("sip_invited_at") - LocalDay("ready_at"),
+            # SIP within three days of the ready notice in force, in voluntary care only.
+            sip_on_time=Case(
+                When(
+                    Q(sip_needed=True, episode__is_compulsory_care=False)
+                    & Q(sip_lag__lte=SIP_INVITATION_DAYS),
+                    then=Value(True),
+                ),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
             readmitted=Exists(Episode.objects.filter(readmission_of_id=OuterRef("episode_id"))),
         )
     )
@@ -115,6 +128,11 @@ def admission_facts(filters: Filters, start: dt.datetime, end: dt.datetime) -> Q
             first_notice_at=_first(EventKind.ADMISSION_NOTICE_SENT, episode_ref="id"),
             notice_lag=ExpressionWrapper(
                 F("first_notice_at") - F("help_assessed_at"), output_field=DurationField()
+            ),
+            notice_on_time=Case(
+                When(notice_lag__lte=dt.timedelta(hours=ADMISSION_NOTICE_HOURS), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
             ),
         )
     )
@@ -152,10 +170,24 @@ def totals(filters: Filters, period) -> dict:
         acknowledgement_facts,
     )
 
+    # The deadline counts from the oracle's own reading of the law, not the stored due times.
+    own_discharge = {
+        **DISCHARGE_AGGREGATES,
+        "sip_due_n": Count(
+            "id",
+            filter=Q(sip_needed=True, ready_at__isnull=False, episode__is_compulsory_care=False),
+        ),
+        "sip_on_time_n": Count("id", filter=Q(sip_on_time=True)),
+    }
+    own_admission = {
+        **ADMISSION_AGREGATES,
+        "notice_due_n": Count("id", filter=Q(help_assessed_at__isnull=False)),
+        "notice_on_time_n": Count("id", filter=Q(notice_on_time=True)),
+    }
     s, e = period.start_utc, period.end_utc
     result = {}
-    result.update(_zeroed(discharge_facts(filters, s, e).aggregate(**DISCHARGE_AGGREGATES)))
-    result.update(_zeroed(admission_facts(filters, s, e).aggregate(**ADMISSION_AGREGATES)))
+    result.update(_zeroed(discharge_facts(filters, s, e).aggregate(**own_discharge)))
+    result.update(_zeroed(admission_facts(filters, s, e).aggregate(**own_admission)))
     acks = acknowledgement_facts(filters, s, e).aggregate(**ACK_AGGREGATES)
     result.update(_zeroed({k: v for k, v in acks.items() if k != "ack_total"}))
     result["ack_total"] = acks["ack_total"]

@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 from django.db import connection
+from django.db.models import BooleanField, Case, Value, When
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -18,6 +19,8 @@ from indicators.models import PaymentAgreement
 from indicators.payment import _payment_facts
 from indicators.periods import Period
 from indicators.queries import (
+    NOTICE_ON_TIME,
+    SIP_ON_TIME,
     admission_facts,
     compute,
     daily_totals,
@@ -38,7 +41,7 @@ FACTS = (
     "moves",
     "sip_offered",
     "sip_invited_at",
-    "sip_lag",
+    "sip_on_time",
     "readmitted",
 )
 
@@ -70,6 +73,10 @@ def through_actions(org):
     return first, second
 
 
+def _true_when(q):
+    return Case(When(q, then=Value(True)), default=Value(False), output_field=BooleanField())
+
+
 def _by_episode(rows, key):
     return {row[key]: row for row in rows}
 
@@ -86,7 +93,12 @@ def test_every_discharge_fact_is_what_the_events_say(march, through_actions, org
         reference.discharge_facts(filters, s, e).values("episode_id", "sip_needed", *FACTS),
         "episode_id",
     )
-    new = _by_episode(discharge_facts(filters, s, e).values("id", "sip_needed", *FACTS), "id")
+    new = _by_episode(
+        discharge_facts(filters, s, e)
+        .annotate(sip_on_time=_true_when(SIP_ON_TIME))
+        .values("id", "sip_needed", *FACTS),
+        "id",
+    )
     assert set(new) == set(old) and len(new) >= 8
     for episode_id, row in new.items():
         expected = old[episode_id]
@@ -101,9 +113,14 @@ def test_every_discharge_fact_is_what_the_events_say(march, through_actions, org
 
 def test_every_admission_fact_is_what_the_events_say(march, through_actions):
     s, e = WIDE.start_utc, WIDE.end_utc
-    fields = ("id", "first_notice_at", "notice_lag")
+    fields = ("id", "first_notice_at", "notice_on_time")
     old = list(reference.admission_facts(Filters(), s, e).order_by("id").values(*fields))
-    new = list(admission_facts(Filters(), s, e).order_by("id").values(*fields))
+    new = list(
+        admission_facts(Filters(), s, e)
+        .annotate(notice_on_time=_true_when(NOTICE_ON_TIME))
+        .order_by("id")
+        .values(*fields)
+    )
     assert new == old and len(new) >= 10
 
 

@@ -1,3 +1,4 @@
+import datetime as dt
 from collections import Counter
 
 import pytest
@@ -65,12 +66,34 @@ def test_the_legal_deadlines_are_the_ones_of_the_law():
     }
     legal = {key: a["timing"] for key, a in parsed.items() if a["deadline_kind"] == "legal"}
     assert legal == {
-        "SV-04": {"anchor": "help_need_assessed", "amount": 24, "unit": "hours"},
+        "SV-04": {
+            "anchor": "help_need_assessed",
+            "count": "admission_notice_hours",
+            "unit": "hours",
+        },
         "SV-15": {"anchor": "discharge", "amount": 0, "unit": "calendar_days"},
         "SV-16": {"anchor": "discharge", "amount": 0, "unit": "calendar_days"},
         "RP-03": {"before": "discharge"},
-        "RP-07": {"anchor": "ready_notice", "amount": 3, "unit": "calendar_days"},
+        "RP-07": {
+            "anchor": "ready_notice",
+            "count": "sip_invitation_days",
+            "unit": "calendar_days",
+        },
     }
+
+
+@pytest.mark.django_db
+def test_the_regional_counts_of_the_legal_deadlines_are_the_law_s_today():
+    from core.configuration import regional_count
+
+    today = dt.date(2026, 12, 1)
+    assert regional_count("admission_notice_hours", today) == 24
+    assert regional_count("sip_invitation_days", today) == 3
+
+
+def test_a_timing_rule_naming_an_unknown_regional_count_is_refused():
+    error = refusal(VALID.replace("amount: 24, unit: hours", "count: lunch_hours, unit: hours", 1))
+    assert "okänt regionalt antal 'lunch_hours'" in error.reason
 
 
 def test_a_valid_file_is_accepted():
