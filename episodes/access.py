@@ -110,7 +110,7 @@ def get_message_for_user(
         and visible_parties(units).filter(episode_id=message.episode_id).exists()
     )
     unit_id = None
-    if granted:
+    if granted and message is not None:
         unit_id = (
             message.recipient_unit_id
             if message.recipient_unit_id in units
@@ -156,7 +156,7 @@ def get_episode_for_user(
         if episode is not None
         else None
     )
-    if granting_unit_id is None:
+    if episode is None or granting_unit_id is None:
         log_access(
             user,
             action,

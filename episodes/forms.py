@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from core import submissions
@@ -193,8 +194,8 @@ class CorrectAdmissionForm(StepForm):
 @dataclass(frozen=True)
 class StepSpec:
     form: type[StepForm]
-    title: str
-    submit: str
+    title: str | Promise  # gettext_lazy
+    submit: str | Promise
     call: Callable[[Any, Any, dict, str], Any]
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 
 from audit.log import log_access_many
 from episodes.access import care_unit_ids, visible_episodes
@@ -28,7 +29,7 @@ from process.models import (
 )
 
 UPCOMING_HORIZON = dt.timedelta(days=7)
-_DEADLINE_RANK = {DeadlineKind.LEGAL: 0, DeadlineKind.AGREED: 1}
+_DEADLINE_RANK: dict[str, int] = {DeadlineKind.LEGAL: 0, DeadlineKind.AGREED: 1}
 
 
 def episode_url(episode: Episode) -> str:
@@ -58,11 +59,11 @@ class TodoItem:
         return self.activity.goal_line
 
     @property
-    def state_label(self) -> str:
+    def state_label(self) -> str | Promise:
         return ActivityState(self.state).label
 
     @property
-    def lane_label(self) -> str:
+    def lane_label(self) -> str | Promise:
         return Lane(self.lane).label
 
 
@@ -165,7 +166,7 @@ class SwimlaneItem:
     episode_activity: EpisodeActivity
     activity: ActivityDefinition
     state: str
-    state_label: str
+    state_label: str | Promise
     due_at: dt.datetime | None
     completed_at: dt.datetime | None
     may_check_off: bool
@@ -187,7 +188,7 @@ class SwimlaneItem:
 @dataclass
 class Swimlane:
     key: str
-    label: str
+    label: str | Promise
     items: list[SwimlaneItem] = field(default_factory=list)
 
     @property

@@ -12,6 +12,8 @@ echo "== ruff"
 $PY -m ruff format --check . && $PY -m ruff check . || exit 1
 echo "== the layers hold (import-linter)"
 .venv/bin/lint-imports --no-cache || exit 1
+echo "== types (mypy with django-stubs)"
+$PY -m mypy || exit 1
 echo "== migrations are up to date"
 $PY manage.py makemigrations --check --dry-run >/dev/null || { echo "Missing migrations"; exit 1; }
 

@@ -246,7 +246,8 @@ class LoggedPagination(PageNumberPagination):
 
 def _log_page(request, items: list) -> None:
     reads = [
-        (item, item.granting_unit_id)
+        # granting_unit_id is a queryset annotation (episodes/api/episodes.py), unseen by the stubs
+        (item, item.granting_unit_id)  # type: ignore[attr-defined]
         if isinstance(item, Episode)
         else (item.episode, item.recipient_unit_id)
         for item in items

@@ -83,7 +83,7 @@ def list_events(request, id: UUID):
 
 def _individual_defaults(residence_area: UUID | None, listed_unit: UUID | None) -> dict:
     """Where a person not yet known lives and is listed (ignored for a known person)."""
-    defaults = {}
+    defaults: dict[str, object] = {}
     if residence_area is not None:
         area = Area.objects.select_related("municipality").filter(public_id=residence_area).first()
         if area is None:
