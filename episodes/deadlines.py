@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from episodes.models import Episode, EpisodeState
@@ -21,7 +22,7 @@ from episodes.rules import Step
 @dataclass(frozen=True)
 class NextStep:
     step: Step | None
-    label: str
+    label: str | Promise
     due_at: dt.datetime | None = None
 
     def is_overdue(self, now: dt.datetime | None = None) -> bool:

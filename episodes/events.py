@@ -20,12 +20,16 @@ import datetime as dt
 import functools
 import threading
 from collections.abc import Callable
+from typing import ParamSpec, TypeVar
 
 from django.db import transaction
 from django.utils import timezone
 
 from episodes.models import Episode, Event, EventKind, Message
 from organisations.models import Membership, Unit
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 _subscribers: list[Callable[[Event], None]] = []
 
@@ -74,12 +78,13 @@ def on_action_end(key, callback: Callable[[], None]) -> None:
         current.finishers[key] = callback
 
 
-def action(func):
+def action(func: Callable[P, R]) -> Callable[P, R]:
     """`transaction.atomic` for one action: subscribers' deferred writes (`on_action_end`)
-    run once at its end, inside the transaction. Nested actions belong to the outermost."""
+    run once at its end, inside the transaction. Nested actions belong to the outermost.
+    Typed with a ParamSpec, so a wrong argument to a `do_*` action is a type error."""
 
     @functools.wraps(func)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         stack = getattr(_local, "actions", None)
         if stack is None:
             stack = _local.actions = []

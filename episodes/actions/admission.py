@@ -49,8 +49,9 @@ def propose_concerned_units(individual: Individual) -> list[Unit]:
         for unit in municipal:
             by_kind.setdefault(unit.kind, unit)
         proposed.extend(by_kind.values())
-    if individual.listed_unit_id and individual.listed_unit.is_active:
-        proposed.append(individual.listed_unit)
+    listed = individual.listed_unit if individual.listed_unit_id else None
+    if listed is not None and listed.is_active:
+        proposed.append(listed)
     return proposed
 
 
@@ -91,7 +92,7 @@ def _previous_stay(individual: Individual, episode: Episode | None = None) -> Ep
 
 
 def _check_after_previous(previous: Episode | None, admitted_at: dt.datetime) -> None:
-    if previous and previous.discharged_at > admitted_at:
+    if previous and previous.discharged_at and previous.discharged_at > admitted_at:
         raise ActionError(
             "Inskrivningen ligger före utskrivningen från förra vårdtillfället.",
             code="overlapping_episode",
@@ -104,13 +105,14 @@ def _link_readmission(
 ) -> None:
     """Link `episode` to `previous` when its admission time makes it a readmission, and
     unlink a link its (corrected) admission time no longer supports."""
-    gap = readmission_gap(episode.admitted_at, previous.discharged_at) if previous else None
+    gap = None
+    if previous is not None and previous.discharged_at is not None:
+        gap = readmission_gap(episode.admitted_at, previous.discharged_at)
     should_link = previous if gap is not None else None
-    if episode.readmission_of_id and episode.readmission_of_id != getattr(should_link, "pk", None):
-        events.readmission_unlinked(
-            episode, by=membership, at=at, previous_episode=episode.readmission_of
-        )
-    if should_link is not None and episode.readmission_of_id != should_link.pk:
+    linked = episode.readmission_of if episode.readmission_of_id else None
+    if linked is not None and linked.pk != getattr(should_link, "pk", None):
+        events.readmission_unlinked(episode, by=membership, at=at, previous_episode=linked)
+    if should_link is not None and gap is not None and episode.readmission_of_id != should_link.pk:
         events.readmission_linked(
             episode, by=membership, at=at, previous_episode=should_link, days_since_discharge=gap
         )

@@ -72,6 +72,7 @@ def do_revoke_ready_notice(
     reason = check_text(reason, field_name="reason", required=True, limit=1000)
     now = timezone.now()
     revoked = episode.ready_at
+    assert revoked is not None  # the rule allows this step only when ready
     send(
         episode,
         MessageKind.READY_REVOKED,
