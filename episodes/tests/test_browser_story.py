@@ -28,10 +28,12 @@ def test_ward_municipality_and_health_centre_carry_a_patient_out(org, page):
     page.get_by_role("button", name="Hämta och föreslå enheter").click()
     for unit in (org.needs_assessment, org.home_health_care, org.health_centre):
         assert page.get_by_label(unit.name).is_checked()
+    # 50 minutes of real time ago (aware arithmetic on a local time is wall-clock arithmetic,
+    # which lands in the skipped hour on the spring-forward night).
     this_morning = (
         timezone.localtime().replace(hour=0, minute=5)
         if timezone.localtime().hour < 1
-        else timezone.localtime() - dt.timedelta(minutes=50)
+        else timezone.localtime(timezone.now() - dt.timedelta(minutes=50))
     )
     page.get_by_label("Inskriven").fill(this_morning.strftime("%Y-%m-%dT%H:%M"))
     page.get_by_label("Läkaren bedömer att patienten kan behöva insatser efter utskrivning").check()
