@@ -110,6 +110,18 @@ CSRF_COOKIE_HTTPONLY = False
 SAMSYN_ACCESS_AFTER_END_DAYS = int(os.environ.get("SAMSYN_ACCESS_AFTER_END_DAYS", "90"))
 SAMSYN_ACCESS_AFTER_REMOVAL_DAYS = int(os.environ.get("SAMSYN_ACCESS_AFTER_REMOVAL_DAYS", "14"))
 
+# E-mail (Django's mail framework): SMTP in production, set from the environment. Mail carries
+# no patient data: only that something waits, and a link (`core.mail.notify`).
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "") == "1"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Samsyn <noreply@samsyn.invalid>")
+# The address pages are reached at, for links in e-mail.
+SAMSYN_BASE_URL = os.environ.get("SAMSYN_BASE_URL", "http://127.0.0.1:8000")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
