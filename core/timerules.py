@@ -38,6 +38,21 @@ def start_of_local_day(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(0, 0), tzinfo=STOCKHOLM).astimezone(UTC)
 
 
+class NonexistentLocalTime(ValueError):
+    """A wall-clock time the spring-forward night skips (02:00–02:59 on the last Sunday of
+    March in Stockholm)."""
+
+
+def from_local(naive: dt.datetime) -> dt.datetime:
+    """A Stockholm wall-clock time as an aware datetime. An hour the autumn night repeats
+    (02:00–02:59) is read as its first pass (summer time): a time typed during that hour is
+    then never in the future; a skipped time raises `NonexistentLocalTime`."""
+    aware = naive.replace(tzinfo=STOCKHOLM, fold=0)
+    if aware.astimezone(UTC).astimezone(STOCKHOLM).replace(tzinfo=None) != naive:
+        raise NonexistentLocalTime(naive.isoformat())
+    return aware
+
+
 @lru_cache(maxsize=64)
 def _swedish_days_off(year: int) -> frozenset[dt.date]:
     # DE_FACTO adds midsummer eve, Christmas eve and New Year's eve, which are not statutory

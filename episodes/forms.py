@@ -15,9 +15,11 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from core import submissions
+from core.forms import LocalDateTimeField
 from episodes import actions
 from episodes.models import DischargeDestination, ExitReason
 from episodes.rules import Step
+from individuals.identifiers import InvalidIdentifier, ParsedIdentifier, parse_identifier
 from organisations.models import Lane, Unit
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -150,12 +152,12 @@ class SipOfferForm(StepForm):
 
 
 class SipInvitationForm(StepForm):
-    meeting_at = forms.DateTimeField(label=_("Tid för SIP-mötet"), widget=DATETIME_WIDGET)
+    meeting_at = LocalDateTimeField(label=_("Tid för SIP-mötet"), widget=DATETIME_WIDGET)
     note = text_field(_("Meddelande till deltagarna"), rows=2)
 
 
 class OccurredForm(StepForm):
-    occurred_at = forms.DateTimeField(
+    occurred_at = LocalDateTimeField(
         label=_("Tidpunkt (lämna tom för nu)"), required=False, widget=DATETIME_WIDGET
     )
 
@@ -172,7 +174,7 @@ class DischargeForm(StepForm):
     destination = forms.ChoiceField(
         label=_("Utskrivning till"), choices=DischargeDestination.choices
     )
-    discharged_at = forms.DateTimeField(
+    discharged_at = LocalDateTimeField(
         label=_("Utskrivningstid (lämna tom för nu)"), required=False, widget=DATETIME_WIDGET
     )
     note = text_field(_("Kommentar"), rows=2)
@@ -180,14 +182,14 @@ class DischargeForm(StepForm):
 
 class ExitForm(StepForm):
     reason = forms.ChoiceField(label=_("Orsak"), choices=ExitReason.choices)
-    occurred_at = forms.DateTimeField(
+    occurred_at = LocalDateTimeField(
         label=_("Tidpunkt (lämna tom för nu)"), required=False, widget=DATETIME_WIDGET
     )
     note = text_field(_("Kommentar"), rows=2)
 
 
 class CorrectAdmissionForm(StepForm):
-    admitted_at = forms.DateTimeField(label=_("Rätt inskrivningstid"), widget=DATETIME_WIDGET)
+    admitted_at = LocalDateTimeField(label=_("Rätt inskrivningstid"), widget=DATETIME_WIDGET)
     reason = text_field(_("Orsak till rättelsen"), required=True, rows=2)
 
 
@@ -352,7 +354,11 @@ STEP_FORMS: dict[Step, StepSpec] = {
 
 
 class AdmissionForm(forms.Form):
-    """A new admission. Units concerned are proposed from residence and listing."""
+    """A new admission. Units concerned are proposed from residence and listing.
+
+    `proposing`: the nurse asked for proposals ("Hämta och föreslå enheter"): only the
+    identity number must be valid then; nothing is written.
+    """
 
     submission_key = forms.CharField(widget=forms.HiddenInput, required=False)
     identifier = forms.CharField(
@@ -370,7 +376,7 @@ class AdmissionForm(forms.Form):
         queryset=Unit.objects.filter(lane=Lane.REGIONAL_PRIMARY_CARE, is_active=True),
     )
     ward = forms.ModelChoiceField(label=_("Avdelning"), queryset=Unit.objects.none())
-    admitted_at = forms.DateTimeField(label=_("Inskriven"), widget=DATETIME_WIDGET)
+    admitted_at = LocalDateTimeField(label=_("Inskriven"), widget=DATETIME_WIDGET)
     may_need_help = forms.BooleanField(
         label=_("Läkaren bedömer att patienten kan behöva insatser efter utskrivning"),
         required=False,
@@ -391,13 +397,59 @@ class AdmissionForm(forms.Form):
         label=_("Skicka inskrivningsmeddelande nu"), required=False
     )
 
-    def __init__(self, *args, wards, area_choices, unit_choices, **kwargs):
+    def __init__(self, *args, wards, area_choices, unit_choices, proposing=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["ward"].queryset = wards
         if len(wards) == 1:  # the usual case: a nurse works at one ward, so it is chosen
             self.fields["ward"].empty_label = None
+            self.fields["ward"].widget = forms.HiddenInput()
             self.initial.setdefault("ward", wards[0].pk)
+            self.only_ward = wards[0]
+        else:
+            self.only_ward = None
         self.fields["municipality_area"].choices = [("", "—")] + area_choices
         self.fields["concerned_units"].queryset = unit_choices
+        if proposing:
+            for name, field in self.fields.items():
+                field.required = name == "identifier"
+        self.parsed: ParsedIdentifier | None = None
         if not self.is_bound:
             self.initial.setdefault("submission_key", submissions.new_key())
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("identifier"):
+            try:
+                self.parsed = parse_identifier(
+                    data["identifier"], reserve=bool(data.get("reserve_number"))
+                )
+            except InvalidIdentifier as error:
+                self.add_error("identifier", error.message)
+        return data
+
+    def unit_groups(self) -> list[dict[str, Any]]:
+        """The unit checkboxes grouped by principal (municipality or region) and lane, with
+        whether the group holds a checked unit (then it is shown open)."""
+        field = self["concerned_units"]
+        checked = {str(v) for v in (field.value() or [])}
+        units = {str(u.pk): u for u in self.fields["concerned_units"].queryset}
+        groups: dict[str, dict[str, Any]] = {}
+        for box in field:
+            unit = units.get(str(box.data["value"]))
+            if unit is None:
+                continue
+            group = groups.setdefault(
+                unit.principal.name,
+                {"name": unit.principal.name, "lanes": {}, "checked": 0, "slug": unit.principal_id},
+            )
+            group["lanes"].setdefault(unit.get_lane_display(), []).append(box)
+            if str(unit.pk) in checked:
+                group["checked"] += 1
+        return sorted(groups.values(), key=lambda g: (g["checked"] == 0, g["name"]))
+
+    def raw_values(self) -> dict[str, Any]:
+        """The submitted values, as initial data for the form shown again."""
+        return {
+            name: field.widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
+            for name, field in self.fields.items()
+        }
