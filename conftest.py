@@ -79,6 +79,16 @@ def _fixed_today(request):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_configuration():
+    # A rolled-back test sends no delete signal: the cached regional counts must not leak.
+    from core.configuration import clear_cache
+
+    clear_cache()
+    yield
+    clear_cache()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # The real hasher is slow on purpose; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
