@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from contextlib import contextmanager
+from typing import Any
 
 from django.core.management.color import no_style
 from django.db import connection, models
@@ -52,7 +54,7 @@ class Table:
             )
         self.rows: list[tuple] = []
         vendor = connection.vendor
-        converters = []
+        converters: list[Callable[[Any], Any] | None] = []
         for column in columns:
             field = fields[column]
             kind = field.get_internal_type()
@@ -117,7 +119,7 @@ class IdAllocator:
     def next(self, model: type[models.Model]) -> int:
         value = self._next.get(model)
         if value is None:
-            value = (model.objects.aggregate(m=models.Max("pk"))["m"] or 0) + 1
+            value = (model._default_manager.aggregate(m=models.Max("pk"))["m"] or 0) + 1
         self._next[model] = value + 1
         return value
 

@@ -29,7 +29,8 @@ def episode_problems(
     for column, value in replayed.items():
         actual = getattr(episode, column)
         if column == "readmission_of":
-            actual = str(episode.readmission_of.public_id) if episode.readmission_of_id else None
+            previous = episode.readmission_of if episode.readmission_of_id else None
+            actual = str(previous.public_id) if previous is not None else None
         if actual != value:
             problems.append(f"{column}: row {actual!r}, events {value!r}")
     active = {p.unit_id for p in parties if p.removed_at is None}

@@ -24,7 +24,7 @@ import datetime as dt
 import math
 import random
 import time
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
@@ -195,7 +195,7 @@ class _Generator:
             "messages": Table(Message, MESSAGE_COLUMNS),
             "events": Table(Event, EVENT_COLUMNS),
         }
-        self.stats = Counter()
+        self.stats: dict[str, float] = defaultdict(float)
 
     def flush(self, *names) -> None:
         started = time.monotonic()
@@ -552,6 +552,7 @@ class _Generator:
                 if roll < 0.38
                 else rng.randint(8, 30)
             )
+            assert b.end_at is not None  # an ended stay
             day = local_date(b.end_at) + dt.timedelta(days=gap)
             if day <= end_day:
                 readmissions[day].append(person)

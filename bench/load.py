@@ -61,6 +61,7 @@ def _session_cookie(user: User) -> str:
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
+    assert session.session_key is not None
     return session.session_key
 
 
@@ -112,11 +113,10 @@ def _actors(assessors: int, ward_users: int) -> list[Actor]:
         )
     wards = Unit.objects.filter(kind=UnitKind.WARD, is_active=True).order_by("id")[:ward_users]
     for ward in wards:
-        membership = (
-            Membership.objects.filter(unit=ward, role=Role.NURSE).select_related("user").first()
-        )
-        _, key = ApiToken.issue(membership.user, "load")
-        actors.append(Actor("ward", membership.user, ward, _session_cookie(membership.user), key))
+        nurse = Membership.objects.filter(unit=ward, role=Role.NURSE).select_related("user").first()
+        assert nurse is not None, f"no nurse at {ward}"
+        _, key = ApiToken.issue(nurse.user, "load")
+        actors.append(Actor("ward", nurse.user, ward, _session_cookie(nurse.user), key))
     return actors
 
 

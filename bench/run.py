@@ -141,7 +141,13 @@ def _busiest(kind: str) -> Unit:
         .values_list("unit_id", flat=True)
         .first()
     )
+    assert unit_id is not None, "the history has no unit with episodes"
     return Unit.objects.get(pk=unit_id)
+
+
+def _required(pk: int | None) -> int:
+    assert pk is not None, "the history is empty"
+    return pk
 
 
 def _member(unit: Unit, *roles: str) -> User:
@@ -170,8 +176,8 @@ def build_scene() -> Scene:
         .values_list("episode_id", flat=True)
         .first()
     )
-    municipality = unit.principal
-    if municipality.kind != PrincipalKind.MUNICIPALITY:
+    municipality: Principal | None = unit.principal
+    if unit.principal.kind != PrincipalKind.MUNICIPALITY:
         municipality = Principal.objects.filter(kind=PrincipalKind.MUNICIPALITY).first()
     return Scene(
         unit=unit,
@@ -179,8 +185,8 @@ def build_scene() -> Scene:
         ward=ward,
         nurse=_member(ward, Role.NURSE),
         manager=_member(unit, Role.MANAGER),
-        episode=Episode.objects.get(pk=longest),
-        municipality=municipality,
+        episode=Episode.objects.get(pk=_required(longest)),
+        municipality=municipality or unit.principal,
         now=now,
     )
 
@@ -447,7 +453,8 @@ def case_payment(scene: Scene, runs: int) -> Result:
 
 def _fresh_identifiers(count: int) -> list[str]:
     taken = set(Individual.objects.values_list("identifier", flat=True))
-    found, day = [], dt.date(1931, 1, 1)
+    found: list[str] = []
+    day = dt.date(1931, 1, 1)
     while len(found) < count:
         for serial in range(980, 1000):
             identifier = fictional_identifier(day, serial)

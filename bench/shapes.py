@@ -5,11 +5,13 @@ Probabilities unless said otherwise; days are calendar days. The figures follow 
 ones in RESEARCH-NOTES.md §5 (ready days, same-day discharge, readmissions of the elderly).
 """
 
+from typing import Any
+
 from episodes.models import DischargeDestination
 from organisations.models import Role, UnitKind
 
 # The shapes of the history. Probabilities unless said otherwise; days are calendar days.
-SHAPES = {
+SHAPES: dict[str, Any] = {
     "elderly_age": 65,
     "share_elderly_in_population": 0.62,
     "may_need_help": {"elderly": 0.82, "younger": 0.40},

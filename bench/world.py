@@ -37,7 +37,7 @@ def create_staff(rng: random.Random, units: list[Unit], scale: str) -> None:
     password = make_password(BENCH_PASSWORD)
     users, wanted = [], []
     for unit in units:
-        for role, count in STAFF.get(unit.kind, []):
+        for role, count in STAFF.get(UnitKind(unit.kind), []):
             for number in range(max(1, round(count * factor))):
                 username = f"u{unit.pk}-{role}-{number + 1}"
                 users.append(
@@ -203,7 +203,7 @@ def create_people(
     area_weights = []
     for area in world.areas:
         area_weights.append(AREA_POPULATION.get(area.name, GOTEBORG_DISTRICT_POPULATION))
-    people = []
+    people: list[Person] = []
     elderly_share = SHAPES["share_elderly_in_population"]
     while len(people) < count:
         if rng.random() < elderly_share:

@@ -18,7 +18,7 @@ import datetime as dt
 import threading
 import time
 from collections.abc import Callable
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.apps import apps
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
@@ -119,7 +119,7 @@ def regional_count_expression(key: str, day: str | Expression) -> Case:
     day_expression = F(day) if isinstance(day, str) else day
     whens = []
     for period in regional_count_periods(key):
-        condition = GreaterThanOrEqual(day_expression, Value(period.valid_from))
+        condition: Any = GreaterThanOrEqual(day_expression, Value(period.valid_from))
         if period.valid_to is not None:
             condition &= LessThanOrEqual(day_expression, Value(period.valid_to))
         whens.append(When(condition, then=Value(period.value)))

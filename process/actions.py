@@ -101,7 +101,7 @@ def do_check_off(
         actor=user,
         data={"unit": str(membership.unit.public_id), "late": late, "note": note},
     )
-    if activity.missed_at is not None:
+    if activity.missed_at is not None and activity.due_at is not None:
         DeviationCandidate.objects.filter(
             activity=activity, due_at=activity.due_at, completed_at__isnull=True
         ).update(completed_at=now)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from uuid import UUID
 
+from django.http import Http404
 from ninja import Router, Schema
 
 from episodes.access import get_episode_for_user
@@ -111,7 +112,9 @@ def todo(request, limit: int = 50):
 def catalogue(request, lane: str = "", phase: str = "", role: str = ""):
     """The current work description (no patient data), optionally filtered."""
     version = DefinitionVersion.current()
-    activities = list(version.activities.all()) if version else []
+    if version is None:
+        raise Http404("Ingen arbetsbeskrivning är inläst.")
+    activities = list(version.activities.all())
     if lane in Lane.values:
         activities = [a for a in activities if a.lane == lane]
     if phase in Phase.values:

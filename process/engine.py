@@ -189,7 +189,7 @@ def _matches(definition: ActivityDefinition, event: Event, lane_of_unit: dict[in
         lanes = (
             definition.performer_lanes if definition.lane == Lane.INDIVIDUAL else [definition.lane]
         )
-        if lane_of_unit.get(unit_id) not in lanes:
+        if unit_id is None or lane_of_unit.get(unit_id) not in lanes:
             return False
     return True
 
@@ -554,7 +554,7 @@ def _evaluate(session: _Session, event: Event | None, *, now: dt.datetime | None
                 cause=event.kind,
                 late=bool(activity.due_at and event.occurred_at > activity.due_at),
             )
-            if activity.missed_at is not None:
+            if activity.missed_at is not None and activity.due_at is not None:
                 DeviationCandidate.objects.filter(
                     activity=activity, due_at=activity.due_at, completed_at__isnull=True
                 ).update(completed_at=event.occurred_at)

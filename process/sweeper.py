@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import F
@@ -74,7 +75,7 @@ def _claim_batch(ids: list[int], now: dt.datetime, *, open_rows: bool) -> list[t
         f" AND due_at < %s AND {where}"
         " RETURNING id, episode_id, definition_id, unit_id, due_at, completed_at"
     )
-    params = [
+    params: list[Any] = [
         connection.ops.adapt_datetimefield_value(p) if isinstance(p, dt.datetime) else p
         for p in [*set_params, *ids, now, *where_params]
     ]

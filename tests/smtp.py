@@ -34,7 +34,7 @@ class SmtpServer:
         return self._collector.messages
 
     def bodies(self) -> list[str]:
-        return [m.get_payload(decode=True).decode() for m in self.messages]
+        return [bytes(m.get_payload(decode=True)).decode() for m in self.messages]
 
 
 def _free_port() -> int:
