@@ -34,12 +34,12 @@ from django.db import connection
 from django.utils import timezone
 
 from bench.consistency import check_episodes
+from bench.report import machine
 from bench.run import (
     ACTIVE,
     BENCH_FAMILY_NAME,
     _fresh_identifiers,
     discharge_benchmark_admissions,
-    machine,
 )
 from core.timerules import local_date
 from episodes.models import Episode, Message, Party

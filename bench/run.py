@@ -6,22 +6,20 @@ real user of a busy unit. Its floor is the same data read by one hand-written SQ
 two), so each figure is also a ratio to what the database alone needs. Cases whose code has
 not landed yet are reported as such, not skipped silently.
 
-Results: a JSON file in `bench/results/` and a table (`format_table`) for docs/performance.md.
+Results: a JSON file in `bench/results/` and a table (`bench.report.format_table`) for
+docs/performance.md.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import platform
 import statistics
 import threading
 import time
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 
 from django.db import connection, connections, transaction
 from django.db.models import Count
@@ -29,9 +27,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from bench.report import ACTIVE, database_summary, machine
 from bench.world import fictional_identifier
 from core.timerules import local_date
-from episodes.models import Episode, EpisodeState, Event, Message, Party
+from episodes.models import Episode, Event, Message, Party
 from individuals.models import Individual
 from organisations.models import (
     ApiToken,
@@ -43,9 +42,6 @@ from organisations.models import (
     UnitKind,
     User,
 )
-
-RESULTS_DIR = Path(__file__).resolve().parent / "results"
-ACTIVE = (EpisodeState.ADMITTED, EpisodeState.READY)
 
 # The targets of issue 5 (PostgreSQL, 10 years of data, this machine), in ms unless noted.
 TARGETS = {
@@ -750,103 +746,3 @@ def run_suite(
         "heavy_runs": heavy_runs,
         "results": [asdict(r) for r in results],
     }
-
-
-def machine() -> dict:
-    cpu = ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    memory = ""
-    try:
-        memory = f"{int(Path('/proc/meminfo').read_text().split()[1]) // 1024 // 1024} GB"
-    except (OSError, ValueError, IndexError):
-        pass
-    return {
-        "cpu": cpu,
-        "cores": os.cpu_count(),
-        "memory": memory,
-        "python": platform.python_version(),
-        "load_average": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
-    }
-
-
-def database_summary() -> dict:
-    vendor = connection.vendor
-    version = ""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT version()" if vendor == "postgresql" else "SELECT sqlite_version()")
-        version = cursor.fetchone()[0].split(" on ")[0]
-    first = Episode.objects.order_by("admitted_at").values_list("admitted_at", flat=True).first()
-    return {
-        "vendor": vendor,
-        "version": version,
-        "episodes": Episode.objects.count(),
-        "events": Event.objects.count(),
-        "messages": Message.objects.count(),
-        "individuals": Individual.objects.count(),
-        "users": User.objects.count(),
-        "active_episodes": Episode.objects.filter(state__in=ACTIVE).count(),
-        "years": round((timezone.now() - first).days / 365.25, 1) if first else 0,
-    }
-
-
-def write_results(document: dict, label: str, *, merge: bool = False) -> Path:
-    """Write the document; with `merge`, its cases replace only the same cases of the file."""
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    path = RESULTS_DIR / f"{label}.json"
-    if merge and path.exists():
-        old = json.loads(path.read_text())
-        fresh = {r["name"]: r for r in document["results"]}
-        document["results"] = [fresh.pop(r["name"], r) for r in old["results"]] + list(
-            fresh.values()
-        )
-    path.write_text(json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n")
-    return path
-
-
-def _fmt(value, digits=1) -> str:
-    if value is None:
-        return "–"
-    return f"{value:.{digits}f}" if isinstance(value, float) else str(value)
-
-
-def format_table(document: dict) -> str:
-    """A Markdown table of one results document."""
-    db = document["database"]
-    lines = [
-        f"**{db['vendor']} {db['version']}**, {db['years']} år: {db['episodes']:,} vårdtillfällen,"
-        f" {db['events']:,} händelser, {db['messages']:,} meddelanden ({document['at']}).".replace(
-            ",", " "
-        ),
-        "",
-        "| fall | p50 ms | p95 ms | max ms | SQL-frågor | golv p50 ms | kvot | mål | |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
-    ]
-    for r in document["results"]:
-        if r["status"] == "missing":
-            lines.append(f"| {r['label']} | – | – | – | – | – | – | – | saknas: {r['note']} |")
-            continue
-        meets = r["meets_target"]
-        first_pass = r["extra"].get("first_pass_ms")
-        if r["name"] == "sweeper_pass" and first_pass is not None and r["target"]:
-            # The first pass does the real work (every activity overdue so far); judge it too.
-            meets = meets and first_pass <= r["target"]
-        verdict = "" if meets is None else ("✔" if meets else "✘")
-        target = r["target"]
-        if r["name"] == "api_admissions":
-            target_text = f"≥ {target}/s"
-            verdict += f" {r['extra'].get('episodes_per_second')}/s"
-        else:
-            target_text = "–" if target is None else f"≤ {target}"
-        status = "" if r["status"] == "ok" else f" **{r['status']}** {r['note']}"
-        lines.append(
-            f"| {r['label']} | {_fmt(r['p50'])} | {_fmt(r['p95'])} | {_fmt(r['max'])} |"
-            f" {_fmt(r['queries'])} |"
-            f" {_fmt(r['floor_p50'], 2)} | {_fmt(r['ratio'])} | {target_text} | {verdict}{status} |"
-        )
-    return "\n".join(lines)

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from bench.load import format_load
-from bench.run import RESULTS_DIR, format_table
+from bench.report import RESULTS_DIR, format_table
 
 START, END = "<!-- bench:results -->", "<!-- /bench:results -->"
 ORDER = ["postgresql-10y", "postgresql-1y", "sqlite-1y", "sqlite-10y"]

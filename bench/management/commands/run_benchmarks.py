@@ -3,7 +3,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from bench.run import format_table, run_suite, write_results
+from bench.report import format_table, write_results
+from bench.run import run_suite
 from episodes.models import Episode
 
 

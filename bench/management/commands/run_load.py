@@ -5,7 +5,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from bench.load import format_load, run_load
-from bench.run import RESULTS_DIR
+from bench.report import RESULTS_DIR
 
 
 class Command(BaseCommand):
