@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "audit",
     "process",
     "indicators",
+    "sip",
     "workspace",
     "bench",
 ]
