@@ -40,6 +40,7 @@ class StepForm(forms.Form):
 
     def __init__(self, *args, episode=None, **kwargs):
         self.episode = episode
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("submission_key", submissions.new_key())
@@ -398,7 +399,9 @@ class AdmissionForm(forms.Form):
     )
 
     def __init__(self, *args, wards, area_choices, unit_choices, proposing=False, **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        self.fields["listed_unit"].empty_label = "—"
         self.fields["ward"].queryset = wards
         if len(wards) == 1:  # the usual case: a nurse works at one ward, so it is chosen
             self.fields["ward"].empty_label = None
@@ -428,8 +431,9 @@ class AdmissionForm(forms.Form):
         return data
 
     def unit_groups(self) -> list[dict[str, Any]]:
-        """The unit checkboxes grouped by principal (municipality or region) and lane, with
-        whether the group holds a checked unit (then it is shown open)."""
+        """The unit checkboxes grouped by principal (municipality or region) and lane. A group
+        holding a checked unit comes first and open, its other units folded below it, so that
+        the proposal is what the keyboard passes through."""
         field = self["concerned_units"]
         checked = {str(v) for v in (field.value() or [])}
         units = {str(u.pk): u for u in self.fields["concerned_units"].queryset}
@@ -440,12 +444,13 @@ class AdmissionForm(forms.Form):
                 continue
             group = groups.setdefault(
                 unit.principal.name,
-                {"name": unit.principal.name, "lanes": {}, "checked": 0, "slug": unit.principal_id},
+                {"name": unit.principal.name, "checked": {}, "others": {}, "count": 0},
             )
-            group["lanes"].setdefault(unit.get_lane_display(), []).append(box)
-            if str(unit.pk) in checked:
-                group["checked"] += 1
-        return sorted(groups.values(), key=lambda g: (g["checked"] == 0, g["name"]))
+            is_checked = str(unit.pk) in checked
+            part = group["checked"] if is_checked else group["others"]
+            part.setdefault(unit.get_lane_display(), []).append(box)
+            group["count"] += is_checked
+        return sorted(groups.values(), key=lambda g: (g["count"] == 0, g["name"]))
 
     def raw_values(self) -> dict[str, Any]:
         """The submitted values, as initial data for the form shown again."""

@@ -34,6 +34,7 @@ from episodes.forms import AdmissionForm
 from episodes.models import Message, MessageKind
 from episodes.rules import Step, may
 from individuals.identifiers import InvalidIdentifier, parse_identifier
+from individuals.models import Individual
 from organisations.models import Area, Lane, Unit, UnitKind
 
 # -- new admission --------------------------------------------------------------------------------
@@ -51,6 +52,29 @@ def _area_choices():
     return choices
 
 
+def _proposal(user, form: AdmissionForm, request) -> tuple[Individual | None, list[Unit]]:
+    """The person already known under the form's identity number (the look-up is logged by
+    the loader) and the units concerned proposed for them: from their residence and listing on
+    file, or from the municipality and health centre chosen in the form for a new person."""
+    assert form.parsed is not None
+    existing = find_individual_to_admit(user, form.parsed.number, request=request)
+    if existing is not None:
+        return existing, actions.propose_concerned_units(existing)
+    data = form.cleaned_data
+    # Not saved: only read by the proposal, as a new person's residence and listing.
+    someone = Individual(listed_unit=data.get("listed_unit"))
+    if data.get("municipality_area"):
+        area = Area.objects.filter(public_id=data["municipality_area"]).first()
+        if area is not None:
+            someone.residence_area = area
+            someone.municipality = area.municipality
+    return None, actions.propose_concerned_units(someone)
+
+
+def _now_for_form() -> str:
+    return timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+
+
 @login_required
 def admission_new(request):
     user = request.user
@@ -58,18 +82,22 @@ def admission_new(request):
         id__in=[
             m.unit_id for m in user.active_memberships() if may(Step.ADMIT, m.unit.lane, m.role)
         ]
-    )
+    ).order_by("name")
     if not wards.exists():
         messages.error(request, _("Bara vårdavdelningar registrerar inskrivningar."))
         return HttpResponseRedirect(reverse("home"))
     unit_choices = (
-        Unit.objects.filter(is_active=True).exclude(lane=Lane.INPATIENT).select_related("principal")
+        Unit.objects.filter(is_active=True)
+        .exclude(lane=Lane.INPATIENT)
+        .select_related("principal")
+        .order_by("principal__name", "lane", "name")
     )
     form_kwargs = {"wards": wards, "area_choices": _area_choices(), "unit_choices": unit_choices}
     proposed: list[Unit] = []
     existing = None
+    status = 200
 
-    if request.method == "POST":
+    if request.method == "POST" and "propose" not in request.POST:
         form = AdmissionForm(request.POST, **form_kwargs)
         if form.is_valid():
             data = form.cleaned_data
@@ -103,32 +131,35 @@ def admission_new(request):
             else:
                 messages.success(request, _("Inskrivningen är registrerad."))
                 return HttpResponseRedirect(reverse("episode", args=[episode.public_id]))
-        messages.error(request, _("Inskrivningen sparades inte. Rätta felen nedan."))
+        messages.error(request, _("Inskrivningen sparades inte. Rätta felen vid fälten."))
         status = 400
+    elif request.method == "POST" or request.GET.get("identifier", "").strip():
+        # "Hämta och föreslå enheter" (a POST of the whole form, or a link with ?identifier=):
+        # only the identity number must be right; nothing is written.
+        data = (request.POST if request.method == "POST" else request.GET).copy()
+        data.setdefault("admitted_at", _now_for_form())
+        data.setdefault("send_admission_notice", "on")
+        form = AdmissionForm(data, proposing=True, **form_kwargs)
+        if form.is_valid():
+            existing, proposed = _proposal(user, form, request)
+            initial = form.raw_values()
+            assert form.parsed is not None
+            initial["identifier"] = form.parsed.display
+            if existing is not None:
+                initial["given_name"] = initial["given_name"] or existing.given_name
+                initial["family_name"] = initial["family_name"] or existing.family_name
+            chosen = [str(v) for v in initial.get("concerned_units") or []]
+            initial["concerned_units"] = chosen + [
+                str(u.pk) for u in proposed if str(u.pk) not in chosen
+            ]
+            form = AdmissionForm(initial=initial, **form_kwargs)
+        else:
+            status = 400
     else:
-        initial = {
-            "admitted_at": timezone.localtime().replace(second=0, microsecond=0, tzinfo=None)
-        }
-        identifier = request.GET.get("identifier", "").strip()
-        form_error = None
-        if identifier:
-            initial["identifier"] = identifier
-            try:
-                parsed = parse_identifier(identifier)
-            except InvalidIdentifier as error:
-                form_error = error.message
-            else:
-                initial["identifier"] = parsed.display
-                # The ward is about to take care of this person: reading who they are is the
-                # start of its need-to-know, and the loader logs it as such.
-                existing = find_individual_to_admit(user, parsed.number, request=request)
-                if existing:
-                    proposed = actions.propose_concerned_units(existing)
-                    initial["concerned_units"] = [u.pk for u in proposed]
-        form = AdmissionForm(initial=initial, **form_kwargs)
-        if form_error:
-            form.add_error("identifier", form_error)
-        status = 200
+        form = AdmissionForm(
+            initial={"admitted_at": _now_for_form(), "send_admission_notice": True},
+            **form_kwargs,
+        )
     return render(
         request,
         "episodes/admission_new.html",
@@ -194,6 +225,8 @@ def message_detail(request, public_id):
     is_recipient = message.recipient_unit_id in care_unit_ids(request.user)
     if is_recipient:
         actions.do_mark_read(request.user, message)
+    # Protected identity: no address or phone, whatever the stored copy says.
+    message.data = actions.parties.contact_removed(message.data, message.episode.individual)
     forward_units = (
         Unit.objects.filter(is_active=True)
         .exclude(lane=Lane.INPATIENT)
