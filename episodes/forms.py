@@ -420,7 +420,7 @@ class AdmissionForm(forms.Form):
             self.initial.setdefault("submission_key", submissions.new_key())
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("identifier"):
             try:
                 self.parsed = parse_identifier(
@@ -436,7 +436,9 @@ class AdmissionForm(forms.Form):
         the proposal is what the keyboard passes through."""
         field = self["concerned_units"]
         checked = {str(v) for v in (field.value() or [])}
-        units = {str(u.pk): u for u in self.fields["concerned_units"].queryset}
+        units_field = self.fields["concerned_units"]
+        assert isinstance(units_field, forms.ModelMultipleChoiceField)
+        units = {str(u.pk): u for u in units_field.queryset or []}
         groups: dict[str, dict[str, Any]] = {}
         for box in field:
             unit = units.get(str(box.data["value"]))
