@@ -104,3 +104,36 @@ def log_access_many(
             )
     if rows:
         AccessLog.objects.bulk_create(rows.values())
+
+
+def log_individuals_many(
+    user,
+    action: str,
+    individual_ids: Iterable[int | None],
+    *,
+    request=None,
+    detail: str = "",
+) -> None:
+    """One granted row per individual shown on a screen that lists people rather than
+    episodes (the admin's register, the log review's own pages), in one statement; an
+    individual shown twice is logged once, a row without one (None) not at all."""
+    rows: dict[int, AccessLog] = {}
+    for individual_id in individual_ids:
+        if individual_id is not None and individual_id not in rows:
+            rows[individual_id] = _row(
+                user,
+                action,
+                episode=None,
+                individual=_Id(individual_id),
+                unit_id=None,
+                granted=True,
+                request=request,
+                detail=detail,
+            )
+    if rows:
+        AccessLog.objects.bulk_create(rows.values())
+
+
+class _Id:
+    def __init__(self, pk: int):
+        self.pk = pk

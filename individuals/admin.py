@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from audit.admin_reads import LoggedReadsAdmin
 from individuals.models import Individual, Relative
 
 
@@ -9,9 +10,11 @@ class RelativeInline(admin.TabularInline):
 
 
 @admin.register(Individual)
-class IndividualAdmin(admin.ModelAdmin):
-    # Administrators maintain identities (e.g. protected identity); reads here are not patient
-    # work and the list shows no more than name and number.
+class IndividualAdmin(LoggedReadsAdmin):
+    # Administrators maintain identities (e.g. protected identity). The list and the edit page
+    # show who the person is, and the edit page address, phone and relatives: every read is
+    # logged, a search by identity number too.
+    read_action = "admin.individual"
     list_display = [
         "family_name",
         "given_name",

@@ -8,7 +8,7 @@ from core import submissions
 from core.errors import ActionError
 from episodes import events
 from episodes.actions.common import check_text, lock
-from episodes.actions.parties import add_party, remove_party
+from episodes.actions.parties import add_party, contact_removed, remove_party
 from episodes.models import Message
 from organisations.models import CARE_ROLES, Membership, Unit, User
 
@@ -89,7 +89,10 @@ def do_forward(
         recipient_unit=to_unit,
         sent_at=now,
         body=message.body,
-        data={**message.data, "forwarded_by_unit": str(message.recipient_unit.public_id)},
+        data={
+            **contact_removed(message.data, episode.individual),
+            "forwarded_by_unit": str(message.recipient_unit.public_id),
+        },
     )
     message.forwarded_to = copy
     message.save(update_fields=["forwarded_to"])

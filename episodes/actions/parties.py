@@ -6,8 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db import transaction
+from django.db.models.signals import post_save
 from django.utils import timezone
 
+from audit.changes import record_change
+from audit.models import ChangeKind
 from core.errors import ActionError
 from episodes import events
 from episodes.actions.common import (
@@ -20,6 +24,7 @@ from episodes.actions.common import (
 )
 from episodes.models import Episode, Message, MessageKind, Party, PartyRole
 from episodes.rules import Step, check_step
+from individuals.models import Individual
 from organisations.models import Lane, Membership, Unit, User
 
 # -- units concerned -----------------------------------------------------------------------------
@@ -97,6 +102,50 @@ def do_edit_parties(
 
 
 # -- the admission notice ------------------------------------------------------------------------
+
+# The contact data a message may carry about its individual: never for a protected identity.
+CONTACT_KEYS = ("address", "phone")
+
+
+def contact_removed(data: dict, individual: Individual) -> dict:
+    """`data` of a message about `individual`, without its contact data when the identity is
+    protected (blanked, so the message still says it had none to give)."""
+    if not individual.protected_identity:
+        return data
+    return {**data, **{key: "" for key in CONTACT_KEYS if data.get(key)}}
+
+
+def redact_protected_contact(individual: Individual) -> int:
+    """Blank the contact data in every message about `individual`, whose identity is
+    protected, and record it as an audit row naming who set the protection. Returns how many
+    messages changed (0 when none carried any: running it again changes nothing)."""
+    if not individual.protected_identity:
+        return 0
+    changed = 0
+    with transaction.atomic():
+        messages = Message.objects.select_for_update().filter(episode__individual=individual)
+        for message in messages:
+            data = contact_removed(message.data, individual)
+            if data != message.data:
+                message.data = data
+                message.save(update_fields=["data"])
+                changed += 1
+        if changed:
+            record_change(
+                ChangeKind.CONTACT_REDACTED,
+                individual_id=individual.pk,
+                data={"messages": changed, "fields": list(CONTACT_KEYS)},
+            )
+    return changed
+
+
+def _protection_saved(sender, instance: Individual, raw: bool = False, **kwargs) -> None:
+    if not raw:
+        redact_protected_contact(instance)
+
+
+# Whoever sets the protection (the admin, an import, the API), the copies go at once.
+post_save.connect(_protection_saved, sender=Individual, dispatch_uid="redact_protected_contact")
 
 
 def send_admission_notice(

@@ -11,6 +11,7 @@ from audit.log import log_access
 from core.errors import ActionError
 from episodes import actions
 from episodes.access import care_unit_ids, inbox_messages
+from episodes.actions.parties import contact_removed
 from episodes.api.common import (
     EpisodesRouter,
     IdempotencyKey,
@@ -45,6 +46,8 @@ def get_message(request, id: UUID):
     message = load_message(request, id, "view")
     if message.recipient_unit_id in care_unit_ids(request.auth):
         actions.do_mark_read(request.auth, message)
+    # The stored copy is blanked when protection is set; this holds whatever path set it.
+    message.data = contact_removed(message.data, message.episode.individual)
     return message
 
 

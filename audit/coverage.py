@@ -1,0 +1,126 @@
+"""Which screens and API operations show patient data, declared for every one of them.
+
+Every URL pattern (by "namespace:name", or "route:<route>" when unnamed) and every API
+operation ("METHOD /api/path" of the OpenAPI description) must match an entry here; the test
+`audit/tests/test_logging_coverage.py` enumerates them all and fails for one that matches none,
+so a new page cannot forget to say whether it shows patient data. Each `READ` is requested by
+that test, which checks that the answer wrote an access-log row about the person shown.
+
+Marks:
+- `READ`: shows patient data; its loader or list writes the access log (probed by the test).
+- `ACTION`: changes an episode through an action whose opening loads the episode through the
+  logging loader (`episodes.access`); its answer shows that episode.
+- `NONE`: shows no patient data (register, configuration, statistics without names, login).
+Entries may end in `*` (fnmatch); the first matching entry wins, so exact entries come first.
+"""
+
+from __future__ import annotations
+
+from fnmatch import fnmatchcase
+
+READ = "patient_data"
+ACTION = "patient_data_action"
+NONE = "no_patient_data"
+
+PAGES: dict[str, str] = {
+    # workspace
+    "home": READ,  # the worklist
+    "episode": READ,
+    "episode_step": ACTION,
+    # episodes
+    "admission_new": READ,  # the look-up by identity number (admission.lookup)
+    "inbox": READ,
+    "message": READ,
+    "message_acknowledge": ACTION,
+    "message_forward": ACTION,
+    "individual_search": READ,
+    "individual": READ,
+    # audit: reading the log is reading whom each row is about
+    "access_log": READ,
+    "access_log_user": READ,
+    "log_reviews": NONE,  # names reviews, users and units, no individual
+    "log_review": READ,
+    "log_review_report": NONE,
+    # process
+    "process:catalogue": NONE,
+    "process:versions": NONE,
+    "process:candidates": READ,
+    "process:check_off": ACTION,
+    # statistics: figures, drill-downs name episodes
+    "indicators:dashboard": NONE,
+    "indicators:export": NONE,
+    "indicators:unit": NONE,
+    "indicators:drilldown": READ,
+    "indicators:payment": NONE,
+    "indicators:payment_export": NONE,
+    # the admin: the register of individuals and the access log show patient data
+    "admin:individuals_individual_add": NONE,  # an empty form
+    "admin:individuals_individual_*": READ,
+    "admin:audit_accesslog_add": NONE,  # refused: the log is append-only
+    "admin:audit_accesslog_*": READ,
+    "admin:audit_logretention_*": NONE,
+    "admin:organisations_*": NONE,
+    "admin:auth_*": NONE,
+    "admin:axes_*": NONE,  # login attempts: usernames and addresses, no patient
+    "admin:otp_*": NONE,
+    "admin:core_*": NONE,
+    "admin:indicators_*": NONE,
+    # Only models whose admin has search_fields answer here, and only for fields an admin's
+    # autocomplete_fields names: none names an individual.
+    "admin:autocomplete": NONE,
+    "admin:index": NONE,
+    "admin:app_list": NONE,
+    "admin:login": NONE,
+    "admin:logout": NONE,
+    "admin:password_change*": NONE,
+    "admin:jsi18n": NONE,
+    "admin:view_on_site": NONE,
+    "route:admin/(?P<url>.*)$": NONE,  # the admin's catch-all 404
+    # the API's own pages; its operations are declared in API below
+    "api:openapi-json": NONE,
+    "api:openapi-view": NONE,
+    "api:api-root": NONE,
+    # the site
+    "healthz": NONE,
+    "login": NONE,
+    "login_code": NONE,
+    "logout": NONE,
+    "set_language": NONE,
+    "route:static/*": NONE,
+}
+
+API: dict[str, str] = {
+    "GET /api/me": NONE,
+    "GET /api/units": NONE,
+    "GET /api/units/{id}": NONE,
+    "GET /api/units/{id}/inbox": READ,
+    "GET /api/individuals": READ,
+    "GET /api/individuals/{id}": READ,
+    "GET /api/individuals/{id}/proposed-units": READ,
+    "GET /api/admissions/proposed-units": READ,
+    "GET /api/episodes": READ,
+    "GET /api/episodes/{id}": READ,
+    "GET /api/episodes/{id}/events": READ,
+    "GET /api/messages/{id}": READ,
+    "GET /api/process/episodes/{public_id}/activities": READ,
+    "GET /api/process/todo": READ,
+    "GET /api/process/catalogue": NONE,
+    "GET /api/statistics/indicators": NONE,
+    "GET /api/statistics/indicators/{key}": NONE,
+    "GET /api/statistics/payment": NONE,
+    "POST /api/episodes": ACTION,
+    "POST /api/episodes/{id}/*": ACTION,
+    "POST /api/messages/{id}/acknowledge": ACTION,
+    "POST /api/messages/{id}/forward": ACTION,
+}
+
+
+def mark(registry: dict[str, str], key: str) -> str | None:
+    """The mark of `key` by the first entry that matches it (exactly, or as a pattern), or
+    None when nothing declares it."""
+    if key in registry:
+        return registry[key]
+    for pattern, value in registry.items():
+        if "*" in pattern and fnmatchcase(key, pattern):
+            return value
+    return None
