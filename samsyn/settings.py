@@ -133,3 +133,10 @@ CSRF_FAILURE_VIEW = "samsyn.health.csrf_failure"
 
 # Covering indexes (`include=`) serve PostgreSQL; on SQLite they are plain indexes, as meant.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
+
+# Audit (issue 9): changes of memberships and user rights are audit rows naming who made them;
+# the middleware keeps the request's user for them (after authentication, so the user is known).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "audit.changes.ActorMiddleware",
+)
