@@ -136,6 +136,9 @@ class Role(models.TextChoices):
     PROCESS_LEADER = "process_leader", _("Processledare")
     ADMINISTRATOR = "administrator", _("Administratör")
     INTEGRATION = "integration", _("Systemanvändare")
+    # Receives the deviations in collaboration reported to the unit (or, where a unit has none
+    # of its own, to any unit of the principal): acknowledges, investigates, answers.
+    DEVIATION_CONTACT = "deviation_contact", _("Avvikelsekontakt")
 
 
 # Roles that work with individual episodes. Managers and process leaders follow statistics;

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "episodes",
     "audit",
     "process",
+    "deviations",
     "indicators",
     "sip",
     "workspace",

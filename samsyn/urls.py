@@ -13,5 +13,6 @@ urlpatterns = [
     path("", include("episodes.urls")),
     path("", include("audit.urls")),
     path("process/", include("process.urls")),
+    path("avvikelser/", include("deviations.urls")),
     path("statistik/", include("indicators.urls")),
 ]
