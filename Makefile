@@ -4,7 +4,7 @@
 run: setup
 	.venv/bin/python manage.py migrate -v0
 	.venv/bin/python manage.py seed_demo
-	.venv/bin/python manage.py runserver 127.0.0.1:8000
+	DEBUG=1 .venv/bin/python manage.py runserver 127.0.0.1:8000
 
 setup:
 	bash scripts/bootstrap.sh

@@ -1,5 +1,8 @@
 from django.conf import settings
+from django.shortcuts import render
 from django.utils import translation
+
+from core.text import has_control_character
 
 
 class LanguageMiddleware:
@@ -21,3 +24,33 @@ class LanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class ControlCharacterMiddleware:
+    """Refuses a page request whose query or form fields hold a control character (a NUL
+    byte and the like, see `core.text`): a Swedish page, 400, nothing done.
+
+    The API refuses the same in its own error shape (`samsyn.api`), so /api/ is left to it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path.startswith("/api/") and self._has_control_character(request):
+            return render(request, "400_control_character.html", status=400)
+        return self.get_response(request)
+
+    @staticmethod
+    def _has_control_character(request) -> bool:
+        fields = [request.GET]
+        if request.method == "POST" and request.content_type in (
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        ):
+            fields.append(request.POST)
+        return any(
+            has_control_character(key) or any(has_control_character(v) for v in values)
+            for data in fields
+            for key, values in data.lists()
+        )

@@ -4,14 +4,21 @@ Authentication: a bearer token (system users; `manage.py create_api_token`) or t
 session (with CSRF). Every refusal is `{"errors": [{"field", "code", "message"}]}`.
 """
 
+import json
+
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from django.utils import timezone
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
 
 from core.errors import ActionError
+from core.text import fields_with_control_characters
+from episodes.api.common import NotFound
 from organisations.models import ApiToken
+from samsyn.security.docs import docs_behind_login
 
 
 class TokenAuth(HttpBearer):
@@ -41,12 +48,98 @@ class BrowserSessionAuth(SessionAuth):
         return super().__call__(request)
 
 
-api = NinjaAPI(
+class ControlCharacters(Exception):
+    """Decoded input holds a control character (`core.text`): refused 400 on each field."""
+
+    def __init__(self, fields: list[str]):
+        super().__init__(", ".join(fields))
+        self.fields = fields
+
+
+class CheckedParser(Parser):
+    """Ninja's JSON parser, refusing control characters in the body and the query string
+    (a NUL byte cannot be stored in PostgreSQL; the others hide what a reader sees)."""
+
+    def parse_body(self, request):
+        data = json.loads(request.body)
+        refuse_control_characters(data)
+        return data
+
+    def parse_querydict(self, data, list_fields, request):
+        result = super().parse_querydict(data, list_fields, request)
+        refuse_control_characters(result)
+        return result
+
+
+def refuse_control_characters(data) -> None:
+    fields = list(fields_with_control_characters(data))
+    if fields:
+        raise ControlCharacters(fields)
+
+
+# The refusals any operation may answer, with the shape they have (`{"errors": [...]}`).
+ERROR_RESPONSES = {
+    "400": "Ogiltig förfrågan: oläslig JSON, otillåtna kontrolltecken eller en vägrad åtgärd.",
+    "401": "Inloggning eller giltig token krävs.",
+    "403": "Åtgärden är inte tillåten för dig (eller CSRF-kontrollen misslyckades).",
+    "404": "Det som id:t eller sidan pekar på finns inte eller är inte tillgängligt för dig.",
+    "409": "Redan gjort: samma Idempotency-Key igen, eller steget är redan taget.",
+    "413": "Förfrågans innehåll är för stort.",
+    "422": "Ett fält har fel form eller saknas.",
+}
+ERRORS_SCHEMA = {
+    "title": "Errors",
+    "type": "object",
+    "required": ["errors"],
+    "properties": {
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["field", "code", "message"],
+                "properties": {
+                    "field": {"anyOf": [{"type": "string"}, {"type": "null"}]},
+                    "code": {"type": "string"},
+                    "message": {"type": "string"},
+                },
+            },
+        }
+    },
+}
+
+
+class SamsynAPI(NinjaAPI):
+    """The API whose OpenAPI description names every refusal each operation may answer."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Errors"] = ERRORS_SCHEMA
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for status, description in ERROR_RESPONSES.items():
+                    responses.setdefault(
+                        status,
+                        {
+                            "description": description,
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/Errors"}
+                                }
+                            },
+                        },
+                    )
+        return schema
+
+
+api = SamsynAPI(
     title="Samsyn API",
     version="1",
     description="In- och utskrivning, meddelanden och kvittenser mellan region och kommun.",
     auth=[TokenAuth(), BrowserSessionAuth()],
     urls_namespace="api",
+    parser=CheckedParser(),
+    docs_decorator=docs_behind_login,
 )
 
 
@@ -90,6 +183,43 @@ def on_validation_error(request, exc: ValidationError):
 def on_not_found(request, exc):
     return _errors(
         request, 404, [{"field": None, "code": "not_found", "message": "Hittades inte."}]
+    )
+
+
+@api.exception_handler(NotFound)
+def on_not_found_field(request, exc: NotFound):
+    return _errors(
+        request, 404, [{"field": exc.field, "code": "not_found", "message": exc.message}]
+    )
+
+
+@api.exception_handler(ControlCharacters)
+def on_control_characters(request, exc: ControlCharacters):
+    message = (
+        "Texten innehåller otillåtna kontrolltecken (t.ex. ett nolltecken). Inget har ändrats."
+    )
+    return _errors(
+        request,
+        400,
+        [
+            {"field": field or None, "code": "control_character", "message": message}
+            for field in exc.fields
+        ],
+    )
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_big(request, exc):
+    return _errors(
+        request,
+        413,
+        [
+            {
+                "field": None,
+                "code": "too_large",
+                "message": "Förfrågan är för stor. Inget har ändrats.",
+            }
+        ],
     )
 
 

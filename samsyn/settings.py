@@ -1,5 +1,6 @@
 """Samsyn settings: one plain file. SQLite by default, PostgreSQL when DATABASE_URL says so."""
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -11,7 +12,10 @@ VAR_DIR = Path(os.environ.get("SAMSYN_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = os.environ.get("DEBUG", "0") == "1"
-SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret-change-me-in-production-0123456789")
+# A public key for the demo and the tests; the WSGI application refuses it with DEBUG off
+# (samsyn/security/checks.py).
+PUBLIC_DEV_SECRET_KEY = "dev-only-not-secret-change-me-in-production-0123456789"
+SECRET_KEY = os.environ.get("SECRET_KEY") or PUBLIC_DEV_SECRET_KEY
 ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
@@ -87,8 +91,14 @@ AUTH_USER_MODEL = "organisations.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+AUTH_PASSWORD_VALIDATORS = [  # the password policy (issue 9): 12 characters, not common
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
 LANGUAGE_CODE = "sv"
@@ -134,6 +144,105 @@ CSRF_FAILURE_VIEW = "samsyn.health.csrf_failure"
 
 # Covering indexes (`include=`) serve PostgreSQL; on SQLite they are plain indexes, as meant.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
+
+
+# -- Security (issue 9): login, sessions, HTTPS, CSP, no-store ---------------------------------
+# Every value can be set from the environment; the defaults suit the demo and the tests, and
+# `SAMSYN_HTTPS=1` (production, behind TLS) turns on HSTS, the HTTPS redirect and Secure
+# cookies at once. `manage.py check --deploy` is clean with the production settings
+# (samsyn/tests/test_deployment.py).
+def _env_flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    return default if value is None or value == "" else value == "1"
+
+
+INSTALLED_APPS += [
+    "samsyn.security",  # the deploy checks
+    "ninja",  # the API docs from ninja's own static files (swagger-ui), not from a CDN
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
+]
+# Static files keep their cache lifetime: no-store goes inside WhiteNoise.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+    "samsyn.security.headers.NoStoreMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+    "samsyn.security.sessions.SessionLimitsMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("samsyn.security.sessions.SessionLimitsMiddleware") + 1,
+    "core.middleware.ControlCharacterMiddleware",
+)
+MIDDLEWARE += ["csp.middleware.CSPMiddleware", "axes.middleware.AxesMiddleware"]
+
+# django-axes: failed logins are counted per username and address; at the limit that pair is
+# locked out for the cool-off time. Failures (AccessAttempt, AccessFailureLog) and successful
+# logins and logouts (AccessLog) are recorded in axes' tables, readable in /admin/.
+# AxesBackend only refuses a locked-out login; ModelBackend then checks the password. Axes'
+# class comes first (it is also a ModelBackend, so a session made by it reads its user).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = int(os.environ.get("SAMSYN_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("SAMSYN_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_CALLABLE = "samsyn.security.login.locked_out"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("SAMSYN_PROXY_COUNT", "0")) or None
+AXES_VERBOSE = False
+
+# The second factor (TOTP, django-otp): administrators and staff always; everyone who logs in
+# with a password when SAMSYN_REQUIRE_2FA=1 (production). The demo's `admin` is exempt only
+# with DEBUG on (`make run`); never in production.
+SAMSYN_REQUIRE_2FA = _env_flag("SAMSYN_REQUIRE_2FA", False)
+SAMSYN_2FA_EXEMPT_IN_DEBUG = ["admin"]
+OTP_TOTP_ISSUER = "Samsyn"
+
+# Sessions: an idle timeout and an absolute limit (samsyn/security/sessions.py).
+SAMSYN_SESSION_IDLE_MINUTES = int(os.environ.get("SAMSYN_SESSION_IDLE_MINUTES", "30"))
+SAMSYN_SESSION_MAX_HOURS = int(os.environ.get("SAMSYN_SESSION_MAX_HOURS", "10"))
+SESSION_COOKIE_AGE = SAMSYN_SESSION_MAX_HOURS * 3600
+
+# HTTPS: behind a TLS-terminating proxy that sets X-Forwarded-Proto.
+SAMSYN_HTTPS = _env_flag("SAMSYN_HTTPS", False)
+if _env_flag("SAMSYN_BEHIND_PROXY", SAMSYN_HTTPS):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = _env_flag("SECURE_SSL_REDIRECT", SAMSYN_HTTPS)
+SECURE_HSTS_SECONDS = int(
+    os.environ.get("SECURE_HSTS_SECONDS", "31536000" if SAMSYN_HTTPS else "0")
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_flag("SECURE_HSTS_INCLUDE_SUBDOMAINS", SAMSYN_HTTPS)
+SECURE_HSTS_PRELOAD = _env_flag("SECURE_HSTS_PRELOAD", SAMSYN_HTTPS)
+SESSION_COOKIE_SECURE = _env_flag("SESSION_COOKIE_SECURE", SAMSYN_HTTPS)
+CSRF_COOKIE_SECURE = _env_flag("CSRF_COOKIE_SECURE", SAMSYN_HTTPS)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer probes over plain HTTP
+SESSION_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): scripts, styles and images from this site only; no
+# inline script or style anywhere (templates link static files), no framing, no plugins.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# A request body larger than this is refused (413 in the API's error shape, samsyn/api.py).
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("SAMSYN_MAX_BODY_BYTES", str(2 * 1024 * 1024)))
 
 # Audit (issue 9): changes of memberships and user rights are audit rows naming who made them;
 # the middleware keeps the request's user for them (after authentication, so the user is known).

@@ -3,9 +3,14 @@ from django.urls import include, path
 
 from samsyn.api import api
 from samsyn.health import healthz
+from samsyn.security.login import PasswordLoginView, login_code
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # The one password login (with a second factor where needed), /admin/'s login included.
+    path("logga-in/", PasswordLoginView.as_view(), name="login"),
+    path("logga-in/kod/", login_code, name="login_code"),
+    path("admin/login/", PasswordLoginView.as_view()),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -15,4 +20,5 @@ urlpatterns = [
     path("process/", include("process.urls")),
     path("avvikelser/", include("deviations.urls")),
     path("statistik/", include("indicators.urls")),
+    path("sip/", include("sip.urls")),
 ]

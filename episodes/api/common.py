@@ -239,9 +239,14 @@ class LoggedPagination(PageNumberPagination):
         # over the visible rows), then those rows with their relations.
         page_size = self._get_page_size(pagination.page_size)
         offset = (pagination.page - 1) * page_size
+        count = self._items_count(queryset)
+        # A page past the last is refused before any OFFSET reaches the database (a huge page
+        # number would not even fit its integer).
+        if pagination.page > 1 and offset >= count:
+            raise NotFound("page", _("Sidan finns inte: listan har inte så många sidor."))
         items = in_order(queryset, page_ids(queryset, offset, offset + page_size))
         _log_page(request, items)
-        return {self.items_attribute: items, "count": self._items_count(queryset)}
+        return {self.items_attribute: items, "count": count}
 
 
 def _log_page(request, items: list) -> None:

@@ -59,7 +59,9 @@ def test_every_post_on_an_episode_takes_an_idempotency_key(db):
             assert "Idempotency-Key" in names, path
 
 
-def test_the_interactive_docs_load(db):
-    response = Client().get("/api/docs")
+def test_the_interactive_docs_load_for_a_logged_in_user(org):
+    client = Client()
+    client.force_login(org.nurse)  # behind login (samsyn/tests/test_deployment.py)
+    response = client.get("/api/docs")
     assert response.status_code == 200
     assert b"openapi.json" in response.content

@@ -1,0 +1,109 @@
+"""The password login, with a second factor (TOTP, django-otp) for those who need one.
+
+1. The login form checks the password (django-axes counts failures and locks out).
+2. A user who needs a second factor (`needs_second_factor`) is not logged in yet: the
+   session remembers who passed step 1, and the code page asks for the six digits from the
+   user's authenticator app.
+3. The right code logs the user in with the device marked on the session (django-otp);
+   a wrong code is refused and counted by the device's own throttling.
+
+A session is only ever established through here (or a future single sign-on with its own
+strong authentication), so an administrator's session always carries a second factor.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth import login as auth_login
+from django.contrib.auth.views import LoginView
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
+from django_otp import devices_for_user, match_token
+
+PENDING_USER = "samsyn_pending_user"
+PENDING_BACKEND = "samsyn_pending_backend"
+PENDING_NEXT = "samsyn_pending_next"
+
+
+def needs_second_factor(user) -> bool:
+    """Whether `user` must give a TOTP code after the password: administrators and staff
+    (who reach /admin/) always, everyone when `SAMSYN_REQUIRE_2FA` is on (production).
+
+    With DEBUG on (the local demo only) the users named in `SAMSYN_2FA_EXEMPT_IN_DEBUG` are
+    exempt, so `make run`'s demo `admin` logs in with its password alone.
+    """
+    if settings.DEBUG and user.username in settings.SAMSYN_2FA_EXEMPT_IN_DEBUG:
+        return False
+    return bool(
+        settings.SAMSYN_REQUIRE_2FA or user.is_staff or user.is_superuser or user.is_administrator
+    )
+
+
+def safe_next(request: HttpRequest, target: str | None, default: str) -> str:
+    """`target` if it is a path on this site (no scheme, no other host), else `default`."""
+    if (
+        target
+        and target.startswith("/")
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+    ):
+        return target
+    return default
+
+
+class PasswordLoginView(LoginView):
+    """Step 1: the password. Logs in at once only a user who needs no second factor."""
+
+    def form_valid(self, form):
+        user = form.get_user()
+        if not needs_second_factor(user):
+            return super().form_valid(form)
+        self.request.session[PENDING_USER] = user.pk
+        self.request.session[PENDING_BACKEND] = user.backend
+        self.request.session[PENDING_NEXT] = self.get_success_url()
+        return HttpResponseRedirect(reverse("login_code"))
+
+
+@sensitive_post_parameters("code")
+@csrf_protect
+@never_cache
+def login_code(request: HttpRequest) -> HttpResponse:
+    """Step 2: the TOTP code of the user who passed the password step in this session."""
+    pending = request.session.get(PENDING_USER)
+    user = get_user_model().objects.filter(pk=pending, is_active=True).first() if pending else None
+    if user is None:
+        return HttpResponseRedirect(reverse("login"))
+    has_device = any(devices_for_user(user, confirmed=True))
+    error = None
+    if request.method == "POST" and has_device:
+        code = "".join(request.POST.get("code", "").split())
+        device = match_token(user, code) if code.isdigit() else None
+        if device is not None:
+            backend = request.session.get(PENDING_BACKEND) or settings.AUTHENTICATION_BACKENDS[0]
+            target = request.session.get(PENDING_NEXT) or reverse(settings.LOGIN_REDIRECT_URL)
+            for key in (PENDING_USER, PENDING_BACKEND, PENDING_NEXT):
+                request.session.pop(key, None)
+            user.otp_device = device  # type: ignore[attr-defined] # django-otp marks the session verified on login
+            auth_login(request, user, backend=backend)
+            return HttpResponseRedirect(safe_next(request, target, reverse("home")))
+        error = _("Fel kod. Skriv de sex siffrorna som appen visar just nu.")
+    return render(
+        request,
+        "registration/login_code.html",
+        {"has_device": has_device, "error": error},
+        status=400 if error else 200,
+    )
+
+
+def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
+    """django-axes' answer to a locked-out login: said in Swedish, 429, nothing checked."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "registration/locked.html", {"minutes": minutes}, status=429)
