@@ -10,14 +10,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 
 from audit.log import log_access_many
 from episodes.access import care_unit_ids, visible_episodes
-from episodes.models import Episode, Party
+from episodes.models import Episode, EpisodeState, Party
+from episodes.rules import RULES, Step
 from organisations.models import CARE_ROLES, Lane, User
 from process.models import (
     OPEN_STATUSES,
@@ -87,11 +88,54 @@ def _definition_ids_by_role(roles: set[str]) -> tuple[dict[str, list[int]], list
     return result, before_discharge
 
 
+def _my_open_activities(
+    user: User, memberships: list
+) -> tuple[QuerySet[EpisodeActivity], list[int]]:
+    """The open activities of episodes `user` may see, performed by one of the user's units
+    in a role the user has; and the ids of the definitions before discharge."""
+    by_role, before_discharge = _definition_ids_by_role({m.role for m in memberships})
+    performs = Q(pk__in=[])
+    for membership in memberships:
+        performs |= Q(unit_id=membership.unit_id, definition_id__in=by_role[membership.role])
+    mine = (
+        EpisodeActivity.objects.filter(performs)
+        .filter(status__in=OPEN_STATUSES, due_at__isnull=False)
+        .filter(episode__in=visible_episodes(user))
+    )
+    return mine, before_discharge
+
+
+def _still_possible(before_discharge: list[int]) -> Q:
+    """Activities that can still be done in their episode's state: not of an exited stay, not
+    of a phase before discharge once the stay has ended, and, for an activity done through a
+    step, in a state the step's rule (`episodes.rules.RULES`) allows."""
+    by_step = Q(definition__step="")
+    for step, rule in RULES.items():
+        by_step |= Q(definition__step=step.value, episode__state__in=list(rule.states))
+    return (
+        by_step
+        & ~Q(episode__state=EpisodeState.EXITED)
+        & ~Q(episode__ended_at__isnull=False, definition_id__in=before_discharge)
+    )
+
+
+def _can_act(row: EpisodeActivity) -> bool:
+    """The step's whole rule (state and content) allows it now; a manual activity: yes."""
+    step = row.definition.step
+    return (
+        not step
+        or step not in Step.__members__.values()
+        or RULES[Step(step)].refusal(row.episode) is None
+    )
+
+
 def todo_for_user(
     user: User, *, limit: int = 50, now: dt.datetime | None = None, request=None
 ) -> list[TodoItem]:
-    """Open activities of the episodes `user` may see, performed by one of the user's units in
-    a role the user has: overdue and due first, then those due within a week; soonest first.
+    """Open activities that `user` can still act on, of the episodes `user` may see, performed
+    by one of the user's units in a role the user has: overdue and due first, then those due
+    within a week; soonest first. Missed deadlines that can no longer be acted on (say, of a
+    patient discharged since) are not here but in `missed_for_user`.
 
     A constant number of queries, whatever the number of rows.
     """
@@ -99,22 +143,54 @@ def todo_for_user(
     memberships = [m for m in user.active_memberships() if m.role in CARE_ROLES]
     if not memberships:
         return []
-    by_role, before_discharge = _definition_ids_by_role({m.role for m in memberships})
-    performs = Q(pk__in=[])
-    for membership in memberships:
-        performs |= Q(unit_id=membership.unit_id, definition_id__in=by_role[membership.role])
-    mine = (
-        EpisodeActivity.objects.filter(performs)
-        .filter(status__in=OPEN_STATUSES, due_at__isnull=False, due_at__lte=now + UPCOMING_HORIZON)
-        .filter(episode__in=visible_episodes(user))
-        .exclude(episode__ended_at__isnull=False, definition_id__in=before_discharge)
+    mine, before_discharge = _my_open_activities(user, memberships)
+    mine = mine.filter(due_at__lte=now + UPCOMING_HORIZON).filter(_still_possible(before_discharge))
+    return _items(user, mine, limit=limit, now=now, request=request, keep=_can_act)
+
+
+def missed_for_user(
+    user: User, *, limit: int = 100, now: dt.datetime | None = None, request=None
+) -> list[TodoItem]:
+    """Open activities of `user`'s units and roles whose deadline has passed and that can no
+    longer be done (the stay ended or moved on): the "Missade" view. They stay counted by the
+    statistics and the deviation candidates; this list only keeps them off "Att göra nu"."""
+    now = now or timezone.now()
+    memberships = [m for m in user.active_memberships() if m.role in CARE_ROLES]
+    if not memberships:
+        return []
+    mine, before_discharge = _my_open_activities(user, memberships)
+    mine = mine.filter(due_at__lt=now)
+    possible = _still_possible(before_discharge)
+    items = _items(
+        user,
+        mine.exclude(possible),
+        limit=limit,
+        now=now,
+        request=request,
+        newest_first=True,
     )
+    return items
+
+
+def _items(
+    user: User,
+    mine,
+    *,
+    limit: int,
+    now: dt.datetime,
+    request,
+    keep=None,
+    newest_first: bool = False,
+) -> list[TodoItem]:
     # The page is chosen on the activity rows alone (an index walk by due time), with every
     # row sharing the last due time; only then are the definitions read, to break ties. One
     # query joining thousands of open activities to their definitions first is far slower.
-    last = list(mine.order_by("due_at").values_list("due_at", flat=True)[limit - 1 : limit])
+    order = "-due_at" if newest_first else "due_at"
+    last = list(mine.order_by(order).values_list("due_at", flat=True)[limit - 1 : limit])
     if last:
-        mine = mine.filter(due_at__lte=last[0])
+        mine = (
+            mine.filter(due_at__gte=last[0]) if newest_first else mine.filter(due_at__lte=last[0])
+        )
     rows = sorted(
         mine.select_related("episode__individual", "definition"),
         # Same due time: the legal deadline first (its checks are "before" it and share it).
@@ -123,7 +199,10 @@ def todo_for_user(
             _DEADLINE_RANK.get(row.definition.deadline_kind, 2),
             row.definition.order,
         ),
-    )[:limit]
+        reverse=newest_first,
+    )
+    if keep is not None:
+        rows = [row for row in rows if keep(row)]
     items = [
         TodoItem(
             episode=row.episode,
@@ -134,10 +213,31 @@ def todo_for_user(
             lane=row.definition.lane,
             url=activity_url(row),
         )
-        for row in rows
+        for row in rows[:limit]
     ]
     _log_reads(user, items, request)
     return items
+
+
+@dataclass
+class PatientTodo:
+    """One patient's rows of a to-do list, most urgent first."""
+
+    episode: Episode
+    items: list[TodoItem]
+
+    @property
+    def state(self) -> str:
+        return self.items[0].state
+
+
+def by_patient(items: list[TodoItem]) -> list[PatientTodo]:
+    """`items` grouped by episode, in the order of each episode's most urgent row (the list's
+    own order)."""
+    groups: dict[int, PatientTodo] = {}
+    for item in items:
+        groups.setdefault(item.episode.pk, PatientTodo(item.episode, [])).items.append(item)
+    return list(groups.values())
 
 
 def _log_reads(user: User, items: list[TodoItem], request) -> None:

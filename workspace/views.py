@@ -26,7 +26,8 @@ from episodes.forms import STEP_FORMS
 from episodes.models import EpisodeState
 from episodes.rules import Step, available_steps
 from episodes.timeline import lane_summaries, timeline_entries
-from process.worklist import swimlanes, todo_for_user
+from sip.views import episode_panel as sip_episode_panel
+from process.worklist import by_patient, missed_for_user, swimlanes, todo_for_user
 
 ACTIVE = [EpisodeState.ADMITTED, EpisodeState.READY]
 
@@ -67,12 +68,19 @@ def home(request):
         {
             "rows": rows,
             "inbox": inbox,
-            "todo": todo_for_user(user),
+            "groups": by_patient(todo_for_user(user, request=request)),
             "manages": user.active_memberships()
             .filter(role__in=["manager", "process_leader"])
             .exists(),
         },
     )
+
+
+@login_required
+def missed(request):
+    """Missed deadlines that can no longer be acted on, kept off "Att göra nu"."""
+    groups = by_patient(missed_for_user(request.user, request=request))
+    return render(request, "workspace/missed.html", {"groups": groups, "missed": True})
 
 
 # -- the episode page ---------------------------------------------------------------------------
@@ -106,6 +114,7 @@ def _render_episode(
         "timeline": timeline_entries(episode),
         "lane_summaries": lane_summaries(episode),
         "lanes": swimlanes(episode, user),
+        "sip_panel": sip_episode_panel(user, episode),
         "forms": forms,
         "messages_list": episode.messages.select_related("sender_unit", "recipient_unit").order_by(
             "-sent_at"
