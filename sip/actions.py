@@ -165,8 +165,12 @@ def do_start_sip(
             )
             episode_event = _latest_episode_event(episode, EventKind.SIP_NEED_ASSESSED)
         membership = episode_membership(user, episode, Step.ASSESS_SIP_NEED, unit=acting_unit)
-        if membership.role not in CARE_ROLES:
-            raise ActionError("Din roll kan inte starta en SIP.", code="forbidden")
+        if membership.role not in CARE_ROLES or membership.unit.lane not in STARTING_LANES:
+            # At discharge the designated care contact calls (or the municipality does).
+            raise ActionError(
+                "SIP startas av fast vårdkontakt eller av kommunen, inte av avdelningen.",
+                code="forbidden",
+            )
         individual = episode.individual
     else:
         membership = _starting_membership(user, acting_unit)

@@ -337,7 +337,7 @@ class NoticeKind(models.TextChoices):
     CLOSED = "closed", _("SIP avslutad")
 
 
-class Notice(models.Model):
+class Notice(PublicIdModel):
     """A notice to a participating unit about a SIP (outside a stay there is no episode
     message to carry it). It names no patient: the SIP page behind it is need-to-know."""
 

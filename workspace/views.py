@@ -26,8 +26,8 @@ from episodes.forms import STEP_FORMS
 from episodes.models import EpisodeState
 from episodes.rules import Step, available_steps
 from episodes.timeline import lane_summaries, timeline_entries
-from sip.views import episode_panel as sip_episode_panel
 from process.worklist import by_patient, missed_for_user, swimlanes, todo_for_user
+from sip.views import episode_panel as sip_episode_panel
 
 ACTIVE = [EpisodeState.ADMITTED, EpisodeState.READY]
 

@@ -1,0 +1,378 @@
+"""The SIP pages: "Mina SIP", starting a SIP (in a stay or outside one), the SIP page with
+its steps, plan versions and the printable plan. Thin: load for the user (logged), parse,
+call an action, render."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from core.errors import ActionError
+from episodes.access import care_unit_ids, get_episode_for_user
+from organisations.models import CARE_ROLES
+from sip import actions, forms
+from sip.access import (
+    find_individual_to_start,
+    get_sip_for_user,
+    log_list,
+    visible_sips,
+    waiting_notices,
+)
+from sip.models import OPEN_STATES, Participant, PlanVersion, Sip, SipState
+from sip.rules import STARTING_LANES, SipStep, steps_allowed
+
+
+@dataclass(frozen=True)
+class StepPage:
+    title: Promise
+    submit: Promise
+    form: type[forms.SipForm]
+    call: Callable[[Any, Sip, Any, str | None], Any]
+    versioned: bool = False
+
+
+STEP_PAGES: dict[SipStep, StepPage] = {
+    SipStep.RECORD_CONSENT: StepPage(
+        gettext_lazy("Erbjud SIP och registrera samtycke"),
+        gettext_lazy("Spara svaret"),
+        forms.ConsentForm,
+        lambda user, sip, f, key: actions.do_record_consent(
+            user,
+            sip,
+            f.cleaned_data["consent"],
+            scope=f.cleaned_data["scope"],
+            relatives_may_take_part=f.cleaned_data["relatives_may_take_part"],
+            relative=f.cleaned_data["relative"],
+            note=f.cleaned_data["note"],
+            submission_key=key,
+        ),
+    ),
+    SipStep.INVITE: StepPage(
+        gettext_lazy("Kalla till SIP-möte"),
+        gettext_lazy("Skicka kallelsen"),
+        forms.InviteForm,
+        lambda user, sip, f, key: actions.do_invite(user, sip, f.input(), submission_key=key),
+    ),
+    SipStep.RECORD_MEETING: StepPage(
+        gettext_lazy("Registrera SIP-mötet"),
+        gettext_lazy("Mötet är hållet"),
+        forms.MeetingRecordForm,
+        lambda user, sip, f, key: actions.do_record_meeting(
+            user, sip, list(f.cleaned_data["attended"]), submission_key=key
+        ),
+    ),
+    SipStep.SAVE_PLAN: StepPage(
+        gettext_lazy("Skriv planen"),
+        gettext_lazy("Spara planen som ny version"),
+        forms.PlanForm,
+        lambda user, sip, f, key: actions.do_save_plan(
+            user, sip, f.input(), base_version=f.cleaned_data["base_version"], submission_key=key
+        ),
+        versioned=True,
+    ),
+    SipStep.FOLLOW_UP: StepPage(
+        gettext_lazy("Följ upp planen"),
+        gettext_lazy("Spara uppföljningen"),
+        forms.FollowUpForm,
+        lambda user, sip, f, key: actions.do_follow_up(
+            user,
+            sip,
+            f.statuses(),
+            base_version=f.cleaned_data["base_version"],
+            next_date=f.cleaned_data["next_date"],
+            close_reason=f.cleaned_data["close_reason"],
+            note=f.cleaned_data["note"],
+            submission_key=key,
+        ),
+        versioned=True,
+    ),
+    SipStep.CLOSE: StepPage(
+        gettext_lazy("Avsluta SIP"),
+        gettext_lazy("Avsluta"),
+        forms.CloseForm,
+        lambda user, sip, f, key: actions.do_close(
+            user, sip, f.cleaned_data["reason"], f.cleaned_data["note"], submission_key=key
+        ),
+    ),
+    SipStep.WITHDRAW_CONSENT: StepPage(
+        gettext_lazy("Samtycket återtas"),
+        gettext_lazy("Stoppa SIP:en och meddela deltagarna"),
+        forms.WithdrawForm,
+        lambda user, sip, f, key: actions.do_withdraw_consent(
+            user, sip, f.cleaned_data["note"], submission_key=key
+        ),
+    ),
+}
+
+
+def current_version(sip: Sip) -> PlanVersion | None:
+    return (
+        sip.versions.select_related("lead_principal", "saved_by", "saved_unit")
+        .prefetch_related("actions__principal", "actions__unit")
+        .order_by("-number")
+        .first()
+    )
+
+
+def user_lanes(user, sip: Sip) -> set[str]:
+    unit_ids = set(
+        Participant.objects.filter(
+            sip=sip, unit__isnull=False, removed_at__isnull=True
+        ).values_list("unit_id", flat=True)
+    )
+    return {
+        m.unit.lane
+        for m in user.active_memberships()
+        if m.unit_id in unit_ids and m.unit_id in care_unit_ids(user)
+    }
+
+
+def _step_form(step: SipStep, sip: Sip, version: PlanVersion | None, data=None):
+    spec = STEP_PAGES[step]
+    kwargs: dict = {"sip": sip}
+    if spec.versioned:
+        kwargs["version"] = version
+    return spec.form(data, **kwargs) if data is not None else spec.form(**kwargs)
+
+
+def _render_sip(request, sip: Sip, *, bound=None, status: int = 200):
+    version = current_version(sip)
+    steps = steps_allowed(sip, user_lanes(request.user, sip))
+    if bound and bound[0] not in steps:
+        steps.insert(0, bound[0])
+    step_forms = []
+    for step in steps:
+        spec = STEP_PAGES[step]
+        form = bound[1] if bound and bound[0] == step else _step_form(step, sip, version)
+        step_forms.append(
+            {
+                "step": step.value,
+                "title": spec.title,
+                "submit": spec.submit,
+                "form": form,
+                "open": bool(bound and bound[0] == step),
+                "template": "sip/_plan_form.html" if step == SipStep.SAVE_PLAN else None,
+            }
+        )
+    context = {
+        "sip": sip,
+        "individual": sip.individual,
+        "version": version,
+        "participants": sip.participants.select_related("unit__principal").order_by("id"),
+        "events": sip.events.select_related("actor", "actor_unit"),
+        "follow_ups": sip.follow_ups.select_related("by", "unit").order_by("-held_at"),
+        "versions": sip.versions.select_related("saved_by", "saved_unit").order_by("-number"),
+        "forms": step_forms,
+        "overdue": sip.follow_up_overdue(),
+    }
+    return render(request, "sip/detail.html", context, status=status)
+
+
+@login_required
+def sip_detail(request, public_id):
+    sip = get_sip_for_user(request.user, public_id, request=request)
+    return _render_sip(request, sip)
+
+
+@login_required
+@require_POST
+def sip_step(request, public_id, step):
+    try:
+        step = SipStep(step)
+    except ValueError:
+        raise Http404("unknown step") from None
+    sip = get_sip_for_user(request.user, public_id, action="sip.act", request=request)
+    spec = STEP_PAGES[step]
+    version = current_version(sip)
+    form = _step_form(step, sip, version, data=request.POST)
+    if form.is_valid():
+        try:
+            spec.call(request.user, sip, form, form.cleaned_data.get("submission_key"))
+        except ActionError as error:
+            form.add_action_error(error)
+        else:
+            messages.success(request, _("Klart: %(what)s.") % {"what": spec.title})
+            return HttpResponseRedirect(reverse("sip_detail", args=[sip.public_id]))
+    messages.error(request, _("%(what)s sparades inte. Rätta felen nedan.") % {"what": spec.title})
+    sip.refresh_from_db()
+    return _render_sip(request, sip, bound=(step, form), status=400)
+
+
+@login_required
+def sip_version(request, public_id, number: int):
+    sip = get_sip_for_user(request.user, public_id, action="sip.version", request=request)
+    version = (
+        sip.versions.select_related("lead_principal", "saved_by", "saved_unit")
+        .prefetch_related("actions__principal", "actions__unit")
+        .filter(number=number)
+        .first()
+    )
+    if version is None:
+        raise Http404("no such version")
+    return render(
+        request,
+        "sip/version.html",
+        {"sip": sip, "individual": sip.individual, "version": version},
+    )
+
+
+@login_required
+def sip_list(request):
+    """ "Mina SIP": the user's open SIPs, overdue follow-ups first, then by follow-up date;
+    the SIP notices waiting at the user's units."""
+    user = request.user
+    today = timezone.localdate()
+    sips = list(
+        visible_sips(user)
+        .filter(state__in=OPEN_STATES)
+        .select_related("individual", "episode", "started_unit")
+        .order_by("follow_up_date", "started_at")[:200]
+    )
+    rows = [{"sip": s, "overdue": s.follow_up_overdue(today)} for s in sips]
+    rows.sort(key=lambda r: (not r["overdue"], r["sip"].state != SipState.ACTIVE))
+    notices = list(waiting_notices(user).order_by("-sent_at")[:50])
+    log_list(user, "sip.list", sips + [n.sip for n in notices], request=request)
+    return render(
+        request,
+        "sip/list.html",
+        {
+            "rows": rows,
+            "notices": notices,
+            "overdue_count": sum(1 for r in rows if r["overdue"]),
+            "ack_form": forms.AcknowledgeForm(),
+        },
+    )
+
+
+@login_required
+def sip_start(request):
+    """Start a SIP outside a stay."""
+    form = forms.StartForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                from individuals.identifiers import parse_identifier
+
+                try:
+                    number = parse_identifier(data["identifier"]).number
+                except ValueError as error:
+                    raise ActionError(
+                        str(error), code="invalid_identifier", field="identifier"
+                    ) from None
+                individual = find_individual_to_start(request.user, number, request=request)
+                sip = actions.do_start_sip(
+                    request.user,
+                    individual=individual,
+                    identifier=data["identifier"],
+                    given_name=data["given_name"],
+                    family_name=data["family_name"],
+                    requested_by=data["requested_by"],
+                    note=data["note"],
+                    submission_key=data.get("submission_key"),
+                )
+            except ActionError as error:
+                form.add_action_error(error)
+            else:
+                messages.success(request, _("SIP:en är startad."))
+                return HttpResponseRedirect(reverse("sip_detail", args=[sip.public_id]))
+        messages.error(request, _("SIP:en startades inte. Rätta felen nedan."))
+        status = 400
+    return render(request, "sip/start.html", {"form": form}, status=status)
+
+
+@login_required
+@require_POST
+def sip_start_in_stay(request, episode_id):
+    episode = get_episode_for_user(request.user, episode_id, action="sip.start", request=request)
+    form = forms.StartInStayForm(request.POST)
+    if form.is_valid():
+        try:
+            sip = actions.do_start_sip(
+                request.user,
+                episode=episode,
+                note=form.cleaned_data["note"],
+                submission_key=form.cleaned_data.get("submission_key"),
+            )
+        except ActionError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("SIP:en är startad."))
+            return HttpResponseRedirect(reverse("sip_detail", args=[sip.public_id]))
+    return HttpResponseRedirect(reverse("episode", args=[episode.public_id]))
+
+
+@login_required
+@require_POST
+def notice_acknowledge(request, public_id):
+    notice = waiting_notices(request.user).filter(public_id=public_id).select_related("sip").first()
+    if notice is None:
+        raise Http404("no such notice")
+    form = forms.AcknowledgeForm(request.POST)
+    form.is_valid()
+    try:
+        actions.do_acknowledge_notice(
+            request.user, notice, submission_key=form.cleaned_data.get("submission_key")
+        )
+    except ActionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Kvitterat."))
+    return HttpResponseRedirect(reverse("sip_list"))
+
+
+@login_required
+def sip_pdf(request, public_id):
+    from sip.pdf import render_plan_pdf
+
+    sip = get_sip_for_user(request.user, public_id, action="sip.pdf", request=request)
+    version = current_version(sip)
+    if version is None:
+        raise Http404("no plan yet")
+    response = HttpResponse(render_plan_pdf(sip, version), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="min-plan-{version.number}.pdf"'
+    return response
+
+
+def episode_panel(user, episode) -> dict:
+    """What the episode page shows of the stay's SIP: the SIP (if the user may read it) and
+    whether the user may start one (the episode step rule decides). Not logged: the episode
+    page's own read is."""
+    from episodes.rules import Step, available_steps
+
+    sip = (
+        visible_sips(user).filter(episode=episode).order_by("-started_at").first()
+        if episode is not None
+        else None
+    )
+    started = Sip.objects.filter(episode=episode, state__in=OPEN_STATES).exists()
+    party_ids = set(
+        episode.parties.filter(removed_at__isnull=True).values_list("unit_id", flat=True)
+    )
+    in_starting_lane = any(
+        m.unit_id in party_ids and m.unit.lane in STARTING_LANES and m.role in CARE_ROLES
+        for m in user.active_memberships()
+    )
+    may_start = (
+        not started
+        and in_starting_lane
+        and bool(available_steps(user, episode, [Step.ASSESS_SIP_NEED]))
+    )
+    return {
+        "sip": sip,
+        "may_start": may_start,
+        "form": forms.StartInStayForm() if may_start else None,
+    }
