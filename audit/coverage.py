@@ -25,6 +25,7 @@ NONE = "no_patient_data"
 PAGES: dict[str, str] = {
     # workspace
     "home": READ,  # the worklist
+    "missed": READ,  # missed deadlines of the user's episodes
     "episode": READ,
     "episode_step": ACTION,
     # episodes
@@ -75,7 +76,30 @@ PAGES: dict[str, str] = {
     "admin:password_change*": NONE,
     "admin:jsi18n": NONE,
     "admin:view_on_site": NONE,
-    "route:admin/(?P<url>.*)$": NONE,  # the admin's catch-all 404
+    "route:(?P<url>.*)$": NONE,  # the admin's catch-all 404
+    "route:<path:object_id>/": NONE,  # the admin's redirect to a change page
+    "route:admin/login/": NONE,
+    # SIP (declared by audit from its URLs; its owner confirms)
+    "sip_list": READ,
+    "sip_detail": READ,
+    "sip_version": READ,
+    "sip_pdf": READ,
+    "sip_start": ACTION,
+    "sip_start_in_stay": ACTION,
+    "sip_step": ACTION,
+    "sip_notice_ack": ACTION,
+    # deviations (declared from the views' loaders; its owner confirms)
+    "deviations:overview": READ,
+    "deviations:detail": READ,
+    "deviations:draft": READ,
+    "deviations:report": READ,
+    "deviations:act": ACTION,
+    "deviations:statistics": NONE,
+    "deviations:export": NONE,
+    "admin:deviations_deviationcategory_*": NONE,
+    "admin:deviations_deviationdeadline_*": NONE,
+    # A decision names its candidate (an episode's missed deadline): treated as patient data.
+    "admin:deviations_candidatedecision_*": READ,
     # the API's own pages; its operations are declared in API below
     "api:openapi-json": NONE,
     "api:openapi-view": NONE,
@@ -108,6 +132,14 @@ API: dict[str, str] = {
     "GET /api/statistics/indicators": NONE,
     "GET /api/statistics/indicators/{key}": NONE,
     "GET /api/statistics/payment": NONE,
+    # deviations (declared by audit; its owner confirms)
+    "GET /api/deviations": READ,
+    "GET /api/deviations/drafts": READ,
+    "GET /api/deviations/statistics": NONE,
+    "GET /api/deviations/{id}": READ,
+    "POST /api/deviations/check-text": NONE,  # checks free text for identity numbers
+    "POST /api/deviations": ACTION,
+    "POST /api/deviations/*": ACTION,
     "POST /api/episodes": ACTION,
     "POST /api/episodes/{id}/*": ACTION,
     "POST /api/messages/{id}/acknowledge": ACTION,
