@@ -169,18 +169,26 @@ def start_review(
     if kind not in SampleKind.values:
         raise ActionError("Välj ett urval.", code="invalid", field="sample_kind")
     _check_period(period_from, period_to)
-    subjects = {"subject_user": subject_user, "unit": unit, "individual": individual}
     if kind in REQUIRED_SUBJECT:
         field, message = REQUIRED_SUBJECT[SampleKind(kind)]
-        if subjects[field] is None:
+        given = {"subject_user": subject_user, "unit": unit, "individual": individual}
+        if given[field] is None:
             raise ActionError(message, code="required", field=field)
-        subjects = {name: value if name == field else None for name, value in subjects.items()}
-    else:
-        subjects = dict.fromkeys(subjects)
+    # Only the subject its rule names is kept with the review.
+    subject_user = subject_user if kind == SampleKind.USER else None
+    unit = unit if kind == SampleKind.UNIT else None
+    individual = individual if kind == SampleKind.INDIVIDUAL else None
     with transaction.atomic():
         submissions.claim(submission_key, reviewer)
         ids = list(
-            population(kind, period_from, period_to, **subjects).values_list("id", flat=True)
+            population(
+                kind,
+                period_from,
+                period_to,
+                subject_user=subject_user,
+                unit=unit,
+                individual=individual,
+            ).values_list("id", flat=True)
         )
         review = LogReview.objects.create(
             reviewer=reviewer,
@@ -188,7 +196,9 @@ def start_review(
             period_from=period_from,
             period_to=period_to,
             population=len(ids),
-            **subjects,
+            subject_user=subject_user,
+            unit=unit,
+            individual=individual,
         )
         LogReviewItem.objects.bulk_create(
             LogReviewItem(review=review, entry_id=entry_id)
@@ -277,6 +287,5 @@ def report(period_from: dt.date, period_to: dt.date) -> list[ReviewLine]:
         .annotate(sampled=Count("items"), **counts)
         .order_by("created_at", "id")
     )
-    return [
-        ReviewLine(r, r.sampled, r.justified, r.follow_up, r.unjustified, r.open) for r in reviews
-    ]
+    names = ("sampled", "justified", "follow_up", "unjustified", "open")
+    return [ReviewLine(r, *(getattr(r, name) for name in names)) for r in reviews]
