@@ -254,3 +254,4 @@ def on_unauthenticated(request, exc):
 api.add_router("/", "episodes.api.router")
 api.add_router("/process", "process.api.router")
 api.add_router("/statistics", "indicators.api.router")
+api.add_router("/deviations", "deviations.api.router")
