@@ -37,6 +37,8 @@ class SubmissionKey(models.Model):
     key = models.CharField(max_length=64, unique=True)
     user_id = models.BigIntegerField()
     created_at = models.DateTimeField(auto_now_add=True)
+    # What the request created (API paths, space-separated), for the 409 of a repeated key.
+    resource = models.CharField(max_length=1000, blank=True, default="")
 
 
 class CountKey(models.TextChoices):

@@ -25,3 +25,18 @@ def claim(key: str | None, user) -> None:
         raise ActionError(
             "Det här formuläret har redan skickats. Inget har ändrats.", code="duplicate_submission"
         ) from None
+
+
+def remember_resource(key: str | None, user, resource: str) -> None:
+    """Note on `user`'s claimed `key` what the request created (`resource_of` reads it)."""
+    if key and resource:
+        SubmissionKey.objects.filter(key=key[:64], user_id=user.pk).update(resource=resource[:1000])
+
+
+def resource_of(key: str | None, user) -> str | None:
+    """What `user`'s earlier request with `key` created, if it said; another user's key
+    tells nothing."""
+    if not key or user is None:
+        return None
+    row = SubmissionKey.objects.filter(key=key[:64], user_id=user.pk).first()
+    return (row.resource or None) if row else None

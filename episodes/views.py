@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from audit.log import log_access_many
 from core.errors import ActionError
 from core.pages import in_order
+from core.redirects import safe_next
 from episodes import actions
 from episodes.access import (
     care_unit_ids,
@@ -259,7 +260,7 @@ def message_acknowledge(request, public_id):
     else:
         messages.success(request, _("Meddelandet är kvitterat."))
     return HttpResponseRedirect(
-        request.POST.get("next") or reverse("message", args=[message.public_id])
+        safe_next(request, request.POST.get("next"), reverse("message", args=[message.public_id]))
     )
 
 

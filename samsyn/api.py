@@ -14,6 +14,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
 
+from core import submissions
 from core.errors import ActionError
 from core.text import fields_with_control_characters
 from episodes.api.common import NotFound
@@ -62,7 +63,12 @@ class CheckedParser(Parser):
 
     def parse_body(self, request):
         data = json.loads(request.body)
-        refuse_control_characters(data)
+        fields = list(fields_with_control_characters(data))
+        if fields:
+            # Ninja turns any exception of parse_body into its own 400; `on_http_error` reads
+            # the fields from here to answer the control-character refusal instead.
+            request.control_character_fields = fields
+            raise ControlCharacters(fields)
         return data
 
     def parse_querydict(self, data, list_fields, request):
@@ -103,13 +109,44 @@ ERRORS_SCHEMA = {
                     "message": {"type": "string"},
                 },
             },
-        }
+        },
+        "resources": {
+            "description": "Vid 409 för en upprepad Idempotency-Key: det som den första skapade.",
+            "type": "array",
+            "items": {"type": "string"},
+        },
     },
 }
 
 
+def created_resources(path: str, data) -> list[str]:
+    """The API paths of what a successful POST to `path` answered with: each message of a
+    list, else the episode or message in the answer (`/api/<collection>/<id>`)."""
+    parts = path.strip("/").split("/")
+    collection = parts[1] if len(parts) > 1 else ""
+    if isinstance(data, list):
+        return [f"/api/messages/{item['id']}" for item in data if isinstance(item, dict)]
+    if isinstance(data, dict) and "id" in data and collection in ("episodes", "messages"):
+        return [f"/api/{collection}/{data['id']}"]
+    return [path]
+
+
 class SamsynAPI(NinjaAPI):
-    """The API whose OpenAPI description names every refusal each operation may answer."""
+    """The API whose OpenAPI description names every refusal each operation may answer,
+    and which remembers what an idempotent request created (for the 409 of a repeat)."""
+
+    def create_response(self, request, data, *, status=None, temporal_response=None):
+        response = super().create_response(
+            request, data, status=status, temporal_response=temporal_response
+        )
+        key = request.headers.get("Idempotency-Key")
+        if key and request.method == "POST" and 200 <= response.status_code < 300:
+            user = getattr(request, "auth", None)
+            if user is not None:
+                submissions.remember_resource(
+                    key, user, " ".join(created_resources(request.path, data))
+                )
+        return response
 
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
@@ -157,7 +194,20 @@ def on_action_error(request, exc: ActionError):
         "already_forwarded",
     ):
         status = 409
-    return _errors(request, status, [exc.as_dict()])
+    body: dict = {"errors": [exc.as_dict()]}
+    response_headers = {}
+    if exc.code == "duplicate_submission":
+        # The repeat of an idempotent request names what the first one created.
+        created = submissions.resource_of(
+            request.headers.get("Idempotency-Key"), getattr(request, "auth", None)
+        )
+        if created:
+            body["resources"] = created.split()
+            response_headers["Location"] = body["resources"][0]
+    response = api.create_response(request, body, status=status)
+    for name, value in response_headers.items():
+        response[name] = value
+    return response
 
 
 @api.exception_handler(ValidationError)
@@ -225,6 +275,8 @@ def on_too_big(request, exc):
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
+    if getattr(request, "control_character_fields", None):
+        return on_control_characters(request, ControlCharacters(request.control_character_fields))
     message = str(exc)
     code = {403: "csrf_failed" if "CSRF" in message else "forbidden", 400: "malformed_body"}.get(
         exc.status_code, "http_error"
@@ -254,4 +306,5 @@ def on_unauthenticated(request, exc):
 api.add_router("/", "episodes.api.router")
 api.add_router("/process", "process.api.router")
 api.add_router("/statistics", "indicators.api.router")
+api.add_router("/sip", "sip.api.router")
 api.add_router("/deviations", "deviations.api.router")

@@ -20,12 +20,13 @@ from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django_otp import devices_for_user, match_token
+
+from core.redirects import safe_next
 
 PENDING_USER = "samsyn_pending_user"
 PENDING_BACKEND = "samsyn_pending_backend"
@@ -44,19 +45,6 @@ def needs_second_factor(user) -> bool:
     return bool(
         settings.SAMSYN_REQUIRE_2FA or user.is_staff or user.is_superuser or user.is_administrator
     )
-
-
-def safe_next(request: HttpRequest, target: str | None, default: str) -> str:
-    """`target` if it is a path on this site (no scheme, no other host), else `default`."""
-    if (
-        target
-        and target.startswith("/")
-        and url_has_allowed_host_and_scheme(
-            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        )
-    ):
-        return target
-    return default
 
 
 class PasswordLoginView(LoginView):

@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 from django.db import OperationalError
-from django.test import Client
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 PRODUCTION = {
