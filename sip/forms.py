@@ -217,7 +217,9 @@ class PlanForm(SipForm):
         super().__init__(*args, **kwargs)
         principals = _principal_choices(self.sip)
         units = _unit_choices(self.sip)
-        self.fields["lead_principal"].queryset = principals
+        lead = self.fields["lead_principal"]
+        assert isinstance(lead, forms.ModelChoiceField)
+        lead.queryset = principals
         existing = list(version.actions.all()) if version else []
         self.action_rows: list[list[str]] = []
         for index in range(len(existing) + BLANK_ACTIONS):
