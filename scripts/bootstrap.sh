@@ -18,6 +18,11 @@ fi
 
 need=()
 command -v msgfmt >/dev/null 2>&1 || need+=(gettext)
+# WeasyPrint (the SIP plan PDF) draws with pango in Debian's DejaVu fonts; the PDF tests
+# read it back with poppler's pdftotext and pdftoppm.
+ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || need+=(libpango-1.0-0 libpangoft2-1.0-0)
+[ -d /usr/share/fonts/truetype/dejavu ] || need+=(fonts-dejavu-core)
+command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 if [ "${1:-}" = "--browser" ] && [ ! -x /usr/bin/chromium ]; then
   need+=(chromium)
 fi
