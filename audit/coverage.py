@@ -132,6 +132,11 @@ API: dict[str, str] = {
     "GET /api/statistics/indicators": NONE,
     "GET /api/statistics/indicators/{key}": NONE,
     "GET /api/statistics/payment": NONE,
+    # SIP (declared by audit; its owner confirms)
+    "GET /api/sip": READ,
+    "GET /api/sip/*": READ,
+    "POST /api/sip": ACTION,
+    "POST /api/sip/*": ACTION,
     # deviations (declared by audit; its owner confirms)
     "GET /api/deviations": READ,
     "GET /api/deviations/drafts": READ,
