@@ -38,8 +38,12 @@ def text_field(label, *, required=False, limit=TEXT_LIMIT, rows=3):
 class StepForm(forms.Form):
     submission_key = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, episode=None, **kwargs):
+    # Steps that cannot be undone: the page asks for a confirmation first (works without JS).
+    needs_confirmation = False
+
+    def __init__(self, *args, episode=None, user=None, **kwargs):
         self.episode = episode
+        self.user = user
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         if not self.is_bound:
@@ -113,9 +117,12 @@ class FreeMessageForm(StepForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["units"].queryset = Unit.objects.filter(
+        units = Unit.objects.filter(
             parties__episode=self.episode, parties__removed_at__isnull=True
-        )
+        ).distinct()
+        if self.user is not None:  # one's own units are not offered: a message goes elsewhere
+            units = units.exclude(id__in=[m.unit_id for m in self.user.active_memberships()])
+        self.fields["units"].queryset = units
 
 
 class CareContactForm(StepForm):
@@ -171,9 +178,20 @@ class ReasonForm(StepForm):
     reason = text_field(_("Orsak"), required=True, rows=2)
 
 
+class RevokeForm(ReasonForm):
+    needs_confirmation = True
+
+
+# No answer is preselected where a wrong default would be recorded as fact.
+CHOOSE = [("", _("— välj —"))]
+
+
 class DischargeForm(StepForm):
+    needs_confirmation = True
     destination = forms.ChoiceField(
-        label=_("Utskrivning till"), choices=DischargeDestination.choices
+        label=_("Utskrivning till"),
+        choices=CHOOSE + list(DischargeDestination.choices),
+        error_messages={"required": _("Välj vart patienten skrivs ut.")},
     )
     discharged_at = LocalDateTimeField(
         label=_("Utskrivningstid (lämna tom för nu)"), required=False, widget=DATETIME_WIDGET
@@ -182,7 +200,12 @@ class DischargeForm(StepForm):
 
 
 class ExitForm(StepForm):
-    reason = forms.ChoiceField(label=_("Orsak"), choices=ExitReason.choices)
+    needs_confirmation = True
+    reason = forms.ChoiceField(
+        label=_("Orsak"),
+        choices=CHOOSE + list(ExitReason.choices),
+        error_messages={"required": _("Välj varför processen avbryts.")},
+    )
     occurred_at = LocalDateTimeField(
         label=_("Tidpunkt (lämna tom för nu)"), required=False, widget=DATETIME_WIDGET
     )
@@ -301,7 +324,7 @@ STEP_FORMS: dict[Step, StepSpec] = {
         ),
     ),
     Step.REVOKE_READY_NOTICE: StepSpec(
-        ReasonForm,
+        RevokeForm,
         _("Återta utskrivningsklar"),
         _("Återta utskrivningsklar"),
         lambda u, e, d, k: actions.do_revoke_ready_notice(u, e, d["reason"], submission_key=k),

@@ -10,6 +10,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -20,13 +21,13 @@ from django.views.decorators.http import require_POST
 from audit.log import log_access_many
 from core.errors import ActionError
 from core.pages import in_order, page_ids
+from deviations.worklist import todo_for_user as deviation_todo
 from episodes.access import care_unit_ids, get_episode_for_user, inbox_messages, visible_episodes
 from episodes.deadlines import next_step
 from episodes.forms import STEP_FORMS
 from episodes.models import EpisodeState
 from episodes.rules import Step, available_steps
 from episodes.timeline import lane_summaries, timeline_entries
-from deviations.worklist import todo_for_user as deviation_todo
 from process.worklist import by_patient, missed_for_user, swimlanes, todo_for_user
 from sip.views import episode_panel as sip_episode_panel
 
@@ -88,8 +89,23 @@ def missed(request):
 # -- the episode page ---------------------------------------------------------------------------
 
 
+class _Unconfirmed(Exception):
+    """Rolls a tried step back until the user has confirmed it."""
+
+
+def _step_form(step: Step, episode, user, data=None):
+    """The step's form with ids of its own (`<step>-<field>`): the page holds many forms, and
+    every label must point at its own field."""
+    return STEP_FORMS[step].form(data, episode=episode, user=user, auto_id=f"{step.value}-%s")
+
+
 def _render_episode(
-    request, episode, *, bound: tuple[Step, object] | None = None, status: int = 200
+    request,
+    episode,
+    *,
+    bound: tuple[Step, object] | None = None,
+    confirming: bool = False,
+    status: int = 200,
 ):
     user = request.user
     forms = []
@@ -99,21 +115,24 @@ def _render_episode(
         steps.insert(0, bound[0])
     for step in steps:
         spec = STEP_FORMS[step]
-        form = bound[1] if bound and bound[0] == step else spec.form(episode=episode)
+        is_bound = bool(bound and bound[0] == step)
+        form = bound[1] if bound and is_bound else _step_form(step, episode, user)
         forms.append(
             {
                 "step": step.value,
                 "title": spec.title,
                 "submit": spec.submit,
                 "form": form,
-                "open": bool(bound and bound[0] == step),
+                "open": is_bound,
+                "confirming": is_bound and confirming,
             }
         )
+    timeline = timeline_entries(episode)
     context = {
         "episode": episode,
         "individual": episode.individual,
         "next": next_step(episode),
-        "timeline": timeline_entries(episode),
+        "timeline": timeline,
         "lane_summaries": lane_summaries(episode),
         "lanes": swimlanes(episode, user),
         "sip_panel": sip_episode_panel(user, episode),
@@ -140,12 +159,24 @@ def episode_step(request, public_id, step):
     except (ValueError, KeyError):
         raise Http404("unknown step") from None
     episode = get_episode_for_user(request.user, public_id, action="episode.act", request=request)
-    form = spec.form(request.POST, episode=episode)
+    form = _step_form(step, episode, request.user, request.POST)
     if form.is_valid():
+        confirm = form.needs_confirmation and request.POST.get("confirmed") != "yes"
         try:
-            spec.call(
-                request.user, episode, form.cleaned_data, form.cleaned_data.get("submission_key")
-            )
+            with transaction.atomic():
+                spec.call(
+                    request.user,
+                    episode,
+                    form.cleaned_data,
+                    form.cleaned_data.get("submission_key"),
+                )
+                if confirm:
+                    # Cannot be undone: the action has been tried and rolled back, so what the
+                    # confirmation asks about is known to succeed (or its refusal is shown).
+                    raise _Unconfirmed
+        except _Unconfirmed:
+            episode.refresh_from_db()
+            return _render_episode(request, episode, bound=(step, form), confirming=True)
         except ActionError as error:
             if error.field and error.field in form.fields:
                 form.add_error(error.field, error.message)
@@ -153,7 +184,9 @@ def episode_step(request, public_id, step):
                 form.add_error(None, error.message)
         else:
             messages.success(request, _("Klart: %(what)s.") % {"what": spec.title})
-            return HttpResponseRedirect(reverse("episode", args=[episode.public_id]))
-    messages.error(request, _("%(what)s sparades inte. Rätta felen nedan.") % {"what": spec.title})
+            return HttpResponseRedirect(reverse("episode", args=[episode.public_id]) + "#actions")
+    messages.error(
+        request, _("%(what)s sparades inte. Rätta felen vid fälten.") % {"what": spec.title}
+    )
     episode.refresh_from_db()
     return _render_episode(request, episode, bound=(step, form), status=400)

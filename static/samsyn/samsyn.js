@@ -23,12 +23,16 @@
     });
   }
 
-  // Where the page landed after a submit (#step-...): open that step's <details>.
+  // Where a link or a submit landed (#step-..., #activity-...): open the <details> around it.
   function openTarget() {
     if (!location.hash) { return; }
     var target = document.getElementById(location.hash.slice(1));
-    if (target && target.tagName === "DETAILS") { target.open = true; }
+    for (var node = target; node; node = node.parentElement) {
+      if (node.tagName === "DETAILS") { node.open = true; }
+    }
+    if (target) { target.scrollIntoView(); }
   }
+  window.addEventListener("hashchange", openTarget);
 
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-filter-units]").forEach(unitFilter);
