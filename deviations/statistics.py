@@ -234,12 +234,12 @@ def _between(rows: QuerySet[Deviation], start: dt.date, end: dt.date) -> QuerySe
     )
 
 
-def _group(rows: list[Deviation], key: Callable[[Deviation], str]) -> list[Group]:
+def _group(rows: list[Deviation], key: Callable[[Deviation], str], now: dt.datetime) -> list[Group]:
     buckets: dict[str, list[Deviation]] = {}
     for row in rows:
         buckets.setdefault(key(row), []).append(row)
     return [
-        Group(label, figures(items))
+        Group(label, figures(items, now))
         for label, items in sorted(buckets.items(), key=lambda kv: (-len(kv[1]), kv[0]))
     ]
 
@@ -262,12 +262,12 @@ def build_report(scope: Scope, filters: Filters, now: dt.datetime | None = None)
     rows = list(_between(base, filters.start, filters.end))
     none = _("(inget område)")
     groupings = [
-        (_("Kategori"), _group(rows, lambda d: d.category.label)),
-        (_("Rapporterande huvudman"), _group(rows, lambda d: d.reporting_principal.name)),
-        (_("Mottagande huvudman"), _group(rows, lambda d: d.receiving_principal.name)),
-        (_("Rapporterande enhet"), _group(rows, lambda d: d.reporting_unit.name)),
-        (_("Mottagande enhet"), _group(rows, lambda d: d.receiving_unit.name)),
-        (_("Område"), _group(rows, lambda d: d.area.name if d.area else none)),
+        (_("Kategori"), _group(rows, lambda d: d.category.label, now)),
+        (_("Rapporterande huvudman"), _group(rows, lambda d: d.reporting_principal.name, now)),
+        (_("Mottagande huvudman"), _group(rows, lambda d: d.receiving_principal.name, now)),
+        (_("Rapporterande enhet"), _group(rows, lambda d: d.reporting_unit.name, now)),
+        (_("Mottagande enhet"), _group(rows, lambda d: d.receiving_unit.name, now)),
+        (_("Område"), _group(rows, lambda d: d.area.name if d.area else none, now)),
     ]
     trend = []
     month = filters.start
@@ -342,7 +342,7 @@ class DashboardRow:
         return ", ".join(parts)
 
 
-def dashboard_row(period, filters=None) -> DashboardRow:
+def dashboard_row(period, filters=None, now: dt.datetime | None = None) -> DashboardRow:
     """Figures for the indicators dashboard; `period` is anything with `start`, `end`,
     `previous` and `last_year` (indicators.periods.Period). Every deviation in the region
     (the dashboard's users follow the whole process; no patient details are shown). With
@@ -353,6 +353,10 @@ def dashboard_row(period, filters=None) -> DashboardRow:
         rows = rows.filter(area_id=area.pk)
 
     def of(p) -> Figures:
-        return figures(_between(rows, p.start, p.end))
+        return figures(_between(rows, p.start, p.end), now)
 
-    return DashboardRow(of(period), of(period.previous), of(period.last_year))
+    def compared(name: str):
+        value = getattr(period, name)
+        return value() if callable(value) else value
+
+    return DashboardRow(of(period), of(compared("previous")), of(compared("last_year")))

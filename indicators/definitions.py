@@ -158,7 +158,10 @@ INDICATORS: list[Indicator] = [
 
 BY_KEY = {indicator.key: indicator for indicator in INDICATORS}
 
-DEVIATIONS_NOTE = "Avvikelser redovisas här när avvikelsemodulen finns; den är ännu inte byggd."
+DEVIATIONS_NOTE = (
+    "Avvikelser i samverkan rapporterade under perioden (deviations.statistics.dashboard_row): "
+    "antal; besvarade, andel besvarade i tid och andel brister i systemet."
+)
 
 
 def format_value(measure: str, value: float | None) -> str:

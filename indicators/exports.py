@@ -21,6 +21,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from deviations.statistics import dashboard_row
 from indicators.definitions import DEVIATIONS_NOTE, format_value
 from indicators.payment import REASONS, iter_lines, payment_month, regions_for
 from indicators.periods import MONTH_NAMES, Period
@@ -144,7 +145,17 @@ def _indicator_rows(report: Report, *, excel: bool) -> Iterator[list]:
             row.current.note,
             row.indicator.definition,
         ]
-    yield ["Avvikelser", None, None, None, None, None, DEVIATIONS_NOTE, ""]
+    deviations = dashboard_row(report.period, report.filters)
+    yield [
+        "Avvikelser",
+        deviations.current.count,
+        None,
+        None,
+        deviations.previous.count,
+        deviations.last_year.count,
+        deviations.note,
+        DEVIATIONS_NOTE,
+    ]
 
 
 def _trend_rows(report: Report, *, excel: bool) -> Iterator[list]:

@@ -18,6 +18,7 @@ from audit.log import log_access
 from core.errors import ActionError
 from indicators import exports
 from indicators.access import DRILLDOWN, drilldown, require_statistics
+from deviations.statistics import dashboard_row
 from indicators.definitions import BY_KEY, DEVIATIONS_NOTE
 from indicators.filters import Filters, parse_filters
 from indicators.payment import payment_month, regions_for
@@ -72,6 +73,7 @@ def dashboard(request):
             filters=filters,
             charts=report.charts(),
             query=_query(period, filters),
+            deviations=dashboard_row(period, filters),
         )
     return render(request, "indicators/dashboard.html", context, status=400 if error else 200)
 
