@@ -442,6 +442,50 @@ def list_notices(request):
     ]
 
 
+class StatisticsRowOut(Schema):
+    month: dt.date
+    group: str
+    figures: dict
+
+
+class StatisticsOut(Schema):
+    start: dt.date
+    end: dt.date
+    by: str
+    rows: list[StatisticsRowOut]
+    total: dict
+
+
+@router.get(
+    "/statistics",
+    response=StatisticsOut,
+    summary="SIP-statistik per månad och enhet, huvudman eller område",
+    description="Erbjudna, samtyckta, avböjda, kallade (vem kallar), hållna möten (andel med "
+    "den enskilde), uppföljda (i tid), avslutade; dagar från utskrivningsklar till kallelse. "
+    "Only for managers, process leaders and administrators; aggregates only.",
+)
+def statistics(request, start: dt.date, end: dt.date, by: str = "unit"):
+    from indicators.access import may_view_statistics
+    from sip.statistics import GROUPS, sip_statistics
+
+    if not may_view_statistics(request.auth):
+        raise ActionError("Statistiken är till för chefer och processledare.", code="forbidden")
+    if by not in GROUPS:
+        raise ActionError("Välj enhet, huvudman eller område.", code="invalid_choice", field="by")
+    if end < start:
+        raise ActionError("Perioden slutar före den börjar.", code="invalid_range", field="end")
+    rows, total = sip_statistics(start, end, by=by)
+    return {
+        "start": start,
+        "end": end,
+        "by": by,
+        "rows": [
+            {"month": r.month, "group": r.group, "figures": r.figures.as_dict()} for r in rows
+        ],
+        "total": total.as_dict(),
+    }
+
+
 @router.post("/notices/{id}/acknowledge", response=NoticeOut, summary="Kvittera ett besked om SIP")
 def acknowledge_notice(request, id: UUID, idempotency_key: IdempotencyKey = None):
     notice = Notice.objects.select_related("sip", "unit").filter(public_id=id).first()

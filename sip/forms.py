@@ -416,3 +416,17 @@ class WithdrawForm(SipForm):
 
 class AcknowledgeForm(SipForm):
     pass
+
+
+class StatisticsForm(forms.Form):
+    start = forms.DateField(label=_("Från och med"), widget=DATE_WIDGET, required=False)
+    end = forms.DateField(label=_("Till och med"), widget=DATE_WIDGET, required=False)
+    by = forms.ChoiceField(
+        label=_("Per"),
+        required=False,
+        choices=[
+            ("unit", _("Enhet")),
+            ("principal", _("Huvudman")),
+            ("area", _("Område (den enskildes)")),
+        ],
+    )

@@ -5,6 +5,7 @@ from sip import views
 urlpatterns = [
     path("", views.sip_list, name="sip_list"),
     path("ny/", views.sip_start, name="sip_start"),
+    path("statistik/", views.sip_statistics_page, name="sip_statistics"),
     path(
         "vardtillfalle/<uuid:episode_id>/starta/", views.sip_start_in_stay, name="sip_start_in_stay"
     ),

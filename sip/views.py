@@ -376,3 +376,28 @@ def episode_panel(user, episode) -> dict:
         "may_start": may_start,
         "form": forms.StartInStayForm() if may_start else None,
     }
+
+
+@login_required
+def sip_statistics_page(request):
+    """SIP statistics for managers and process leaders: aggregates only, no patient data."""
+    from django.core.exceptions import PermissionDenied
+
+    from indicators.access import may_view_statistics
+    from sip.statistics import GROUPS, sip_statistics
+
+    if not may_view_statistics(request.user):
+        raise PermissionDenied
+    form = forms.StatisticsForm(request.GET or None)
+    today = timezone.localdate()
+    start, end, by = today.replace(day=1, month=1), today, "unit"
+    if form.is_valid():
+        start = form.cleaned_data["start"] or start
+        end = form.cleaned_data["end"] or end
+        by = form.cleaned_data["by"] or by
+    rows, total = sip_statistics(start, end, by=by if by in GROUPS else "unit")
+    return render(
+        request,
+        "sip/statistics.html",
+        {"form": form, "rows": rows, "total": total, "start": start, "end": end, "by": by},
+    )

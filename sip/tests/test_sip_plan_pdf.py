@@ -34,8 +34,18 @@ def test_min_plan_says_what_matters_who_does_what_whom_to_call_and_when_we_meet(
     if shutil.which("pdftoppm"):
         # A picture of the first page, for a person to look at (kept under the test's tmp dir).
         subprocess.run(
-            ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(tmp_path / "plan.pdf"),
-             str(tmp_path / "page")],
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                "60",
+                "-f",
+                "1",
+                "-l",
+                "1",
+                str(tmp_path / "plan.pdf"),
+                str(tmp_path / "page"),
+            ],
             check=True,
         )
         assert list(tmp_path.glob("page*.png"))

@@ -1,0 +1,153 @@
+"""SIP statistics for process leaders: what happened to SIPs, counted from `SipEvent` rows.
+
+Each figure counts the events of its kind whose moment falls in a month (Stockholm time), by
+the acting unit (`unit`), that unit's principal (`principal`) or the individual's residence
+area (`area`) — see `docs/sip.md` for the definitions:
+
+- offered: answers to the offer recorded (every answer counts: the offer was made);
+- consented / declined / without SIP: those answers by kind;
+- invited: invitations sent, by the inviting unit ("who invites");
+- ready_to_invitation_days: in a stay, calendar days from the ready notice in force at the
+  invitation to the invitation (only invitations after a ready notice);
+- held: SIP meetings held; individual_took_part: of those, the individual took part;
+- followed_up / followed_up_on_time: follow-ups, and those on or before the planned date;
+- closed: SIPs closed (consent withdrawn counts as `stopped`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from core.timerules import local_date
+from sip.models import CONSENTING, Consent, SipEvent, SipEventKind
+
+GROUPS = ("unit", "principal", "area")
+
+
+@dataclass
+class Figures:
+    offered: int = 0
+    consented: int = 0
+    declined: int = 0
+    without_sip: int = 0
+    invited: int = 0
+    held: int = 0
+    individual_took_part: int = 0
+    followed_up: int = 0
+    followed_up_on_time: int = 0
+    closed: int = 0
+    stopped: int = 0
+    ready_to_invitation_days: list[int] = field(default_factory=list)
+
+    @property
+    def share_individual_took_part(self) -> float | None:
+        return self.individual_took_part / self.held if self.held else None
+
+    @property
+    def share_followed_up_on_time(self) -> float | None:
+        return self.followed_up_on_time / self.followed_up if self.followed_up else None
+
+    @property
+    def mean_ready_to_invitation_days(self) -> float | None:
+        days = self.ready_to_invitation_days
+        return sum(days) / len(days) if days else None
+
+    def add(self, event: SipEvent) -> None:
+        kind, data = event.kind, event.data
+        if kind == SipEventKind.CONSENT_RECORDED:
+            self.offered += 1
+            consent = data.get("consent")
+            if consent in CONSENTING:
+                self.consented += 1
+            elif consent == Consent.DECLINED:
+                self.declined += 1
+            else:
+                self.without_sip += 1
+        elif kind == SipEventKind.INVITED:
+            self.invited += 1
+            if data.get("ready_at"):
+                ready = dt.datetime.fromisoformat(data["ready_at"])
+                self.ready_to_invitation_days.append(
+                    (local_date(event.occurred_at) - local_date(ready)).days
+                )
+        elif kind == SipEventKind.MEETING_HELD:
+            self.held += 1
+            self.individual_took_part += bool(data.get("individual_took_part"))
+        elif kind == SipEventKind.FOLLOWED_UP:
+            self.followed_up += 1
+            self.followed_up_on_time += bool(data.get("on_time"))
+        elif kind == SipEventKind.CLOSED:
+            self.closed += 1
+        elif kind == SipEventKind.CONSENT_WITHDRAWN:
+            self.stopped += 1
+
+    def as_dict(self) -> dict:
+        return {
+            "offered": self.offered,
+            "consented": self.consented,
+            "declined": self.declined,
+            "without_sip": self.without_sip,
+            "invited": self.invited,
+            "held": self.held,
+            "individual_took_part": self.individual_took_part,
+            "share_individual_took_part": self.share_individual_took_part,
+            "followed_up": self.followed_up,
+            "followed_up_on_time": self.followed_up_on_time,
+            "share_followed_up_on_time": self.share_followed_up_on_time,
+            "closed": self.closed,
+            "stopped": self.stopped,
+            "mean_ready_to_invitation_days": self.mean_ready_to_invitation_days,
+        }
+
+
+@dataclass
+class Row:
+    month: dt.date
+    group: str
+    figures: Figures
+
+
+COUNTED = [
+    SipEventKind.CONSENT_RECORDED,
+    SipEventKind.INVITED,
+    SipEventKind.MEETING_HELD,
+    SipEventKind.FOLLOWED_UP,
+    SipEventKind.CLOSED,
+    SipEventKind.CONSENT_WITHDRAWN,
+]
+
+
+def _group_name(event: SipEvent, by: str) -> str:
+    if by == "unit":
+        return event.actor_unit.name
+    if by == "principal":
+        return event.actor_unit.principal.name
+    area = event.sip.individual.residence_area
+    return area.name if area else "–"
+
+
+def sip_statistics(start: dt.date, end: dt.date, *, by: str = "unit") -> tuple[list[Row], Figures]:
+    """The figures per month and group (`by`: unit, principal or area) for the events from
+    `start` to `end` (both days included, Stockholm time), and the totals."""
+    if by not in GROUPS:
+        raise ValueError(by)
+    from core.timerules import start_of_local_day
+
+    events = (
+        SipEvent.objects.filter(
+            kind__in=COUNTED,
+            occurred_at__gte=start_of_local_day(start),
+            occurred_at__lt=start_of_local_day(end + dt.timedelta(days=1)),
+        )
+        .select_related("actor_unit__principal", "sip__individual__residence_area")
+        .order_by("occurred_at", "id")
+    )
+    rows: dict[tuple[dt.date, str], Figures] = defaultdict(Figures)
+    total = Figures()
+    for event in events.iterator(chunk_size=2000):
+        month = local_date(event.occurred_at).replace(day=1)
+        rows[(month, _group_name(event, by))].add(event)
+        total.add(event)
+    return [Row(m, g, f) for (m, g), f in sorted(rows.items())], total
