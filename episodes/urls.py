@@ -8,6 +8,7 @@ urlpatterns = [
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path("inskrivning/ny/", views.admission_new, name="admission_new"),
     path("inkorg/", views.inbox, name="inbox"),
+    path("inkorg/kvittera/", views.inbox_acknowledge, name="inbox_acknowledge"),
     path("meddelanden/<uuid:public_id>/", views.message_detail, name="message"),
     path(
         "meddelanden/<uuid:public_id>/kvittera/",

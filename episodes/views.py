@@ -4,6 +4,7 @@ the process too, are in `workspace`."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.contrib import messages
@@ -15,6 +16,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from audit.log import log_access_many
@@ -173,6 +176,30 @@ def admission_new(request):
 
 
 INBOX_PAGE_SIZE = 50
+# "Väntat minst": the waiting-time filter of the inbox.
+WAITED = {
+    "4h": (dt.timedelta(hours=4), _lazy("4 timmar")),
+    "24h": (dt.timedelta(hours=24), _lazy("1 dygn")),
+    "3d": (dt.timedelta(days=3), _lazy("3 dygn")),
+}
+
+
+def _filtered(qs, params):
+    """The inbox narrowed by patient (name or identity number), kind and waiting time."""
+    patient = params.get("patient", "").strip()
+    if patient:
+        digits = patient.replace("-", "")
+        match = Q(episode__individual__given_name__icontains=patient) | Q(
+            episode__individual__family_name__icontains=patient
+        )
+        if digits.isdigit():
+            match |= Q(episode__individual__identifier__contains=digits)
+        qs = qs.filter(match)
+    if params.get("typ") in MessageKind.values:
+        qs = qs.filter(kind=params["typ"])
+    if params.get("vantat") in WAITED:
+        qs = qs.filter(sent_at__lte=timezone.now() - WAITED[params["vantat"]][0])
+    return qs
 
 
 @login_required
@@ -181,7 +208,7 @@ def inbox(request):
     unit_ids = care_unit_ids(user)
     show = request.GET.get("visa", "okvitterade")
     waiting = inbox_messages(unit_ids, waiting=True)
-    qs = waiting if show == "okvitterade" else inbox_messages(unit_ids)
+    qs = _filtered(waiting if show == "okvitterade" else inbox_messages(unit_ids), request.GET)
     page = Paginator(
         qs.order_by("-sent_at", "-id").values_list("pk", flat=True), INBOX_PAGE_SIZE
     ).get_page(request.GET.get("sida"))
@@ -206,11 +233,54 @@ def inbox(request):
         [(m.episode, m.recipient_unit_id) for m in messages_page],
         request=request,
     )
+    keep = request.GET.copy()
+    keep.pop("sida", None)
     return render(
         request,
         "episodes/inbox.html",
-        {"messages_page": messages_page, "page": page, "counts": counts, "show": show},
+        {
+            "messages_page": messages_page,
+            "page": page,
+            "counts": counts,
+            "show": show,
+            "kinds": MessageKind.choices,
+            "waited": [(key, label) for key, (_delta, label) in WAITED.items()],
+            "params": request.GET,
+            "query": keep.urlencode(),
+        },
     )
+
+
+@login_required
+@require_POST
+def inbox_acknowledge(request):
+    """Acknowledge the ticked messages: each one its own recorded act by this user
+    (`do_acknowledge`, one transaction per message), read through the logged loader."""
+    done, refused = 0, []
+    for public_id in request.POST.getlist("messages"):
+        if not _is_uuid(public_id):
+            continue
+        message = get_message_for_user(request.user, public_id, request=request)
+        if message is None:
+            continue
+        try:
+            actions.do_acknowledge(request.user, message)
+        except ActionError as error:
+            refused.append(f"{message.get_kind_display()}: {error.message}")
+        else:
+            done += 1
+    if done:
+        messages.success(
+            request,
+            ngettext("%(n)d meddelande är kvitterat.", "%(n)d meddelanden är kvitterade.", done)
+            % {"n": done},
+        )
+    elif not refused:
+        messages.error(request, _("Markera de meddelanden som ska kvitteras."))
+    for text in refused:
+        messages.error(request, text)
+    back = request.POST.get("query", "")
+    return HttpResponseRedirect(reverse("inbox") + (f"?{back}" if back else ""))
 
 
 def _message_for_user(user, public_id, request) -> Message:
@@ -223,6 +293,10 @@ def _message_for_user(user, public_id, request) -> Message:
 @login_required
 def message_detail(request, public_id):
     message = _message_for_user(request.user, public_id, request)
+    return _render_message(request, message)
+
+
+def _render_message(request, message: Message, *, confirm_forward: dict | None = None):
     is_recipient = message.recipient_unit_id in care_unit_ids(request.user)
     if is_recipient:
         actions.do_mark_read(request.user, message)
@@ -243,6 +317,7 @@ def message_detail(request, public_id):
             "is_recipient": is_recipient,
             "forward_units": forward_units,
             "kinds": MessageKind,
+            "confirm_forward": confirm_forward,
         },
     )
 
@@ -276,6 +351,13 @@ def message_forward(request, public_id):
     if unit is None:
         messages.error(request, _("Välj den enhet meddelandet ska till."))
         return HttpResponseRedirect(reverse("message", args=[message.public_id]))
+    if request.POST.get("confirmed") != "yes":
+        # Forwarding moves the patient's need-to-know to another unit: confirm it first.
+        return _render_message(
+            request,
+            message,
+            confirm_forward={"unit": unit, "reason": request.POST.get("reason", "")},
+        )
     try:
         actions.do_forward(
             request.user,

@@ -43,7 +43,11 @@ def test_a_misdirected_notice_is_sent_on_and_the_right_unit_takes_over(org, clie
     client.force_login(org.home_care_nurse)
     client.post(
         f"/meddelanden/{notice.public_id}/vidare/",
-        {"unit": str(org.unrelated_needs_assessment.public_id), "reason": "Fel kommun"},
+        {
+            "unit": str(org.unrelated_needs_assessment.public_id),
+            "reason": "Fel kommun",
+            "confirmed": "yes",
+        },
     )
     forwarded = Message.objects.get(episode=episode, recipient_unit=org.unrelated_needs_assessment)
     assert forwarded.kind == "admission_notice"
