@@ -18,6 +18,7 @@ import random
 from contextlib import contextmanager
 from unittest import mock
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -121,6 +122,7 @@ class Command(BaseCommand):
             self.stdout.write("Demo data finns redan.")
         else:
             self._seed(options["episodes"], random.Random(options["seed"]))
+        call_command("seed_sip_demo", verbosity=options["verbosity"])
         self._print_logins()
 
     def _print_logins(self):
