@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from unittest import mock
 
 from django.core.management import call_command
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
