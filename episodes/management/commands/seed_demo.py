@@ -19,7 +19,6 @@ from contextlib import contextmanager
 from unittest import mock
 
 from django.core.management import call_command
-from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -124,6 +123,7 @@ class Command(BaseCommand):
         else:
             self._seed(options["episodes"], random.Random(options["seed"]))
         call_command("seed_sip_demo", verbosity=options["verbosity"])
+        call_command("seed_deviations_demo", verbosity=options["verbosity"])
         self._print_logins()
 
     def _print_logins(self):
