@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "indicators",
     "sip",
     "workspace",
+    "continuity",
     "bench",
 ]
 
@@ -250,3 +251,12 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
     "audit.changes.ActorMiddleware",
 )
+
+# Jobs (issue 10): the job runner, django-tasks with its database backend (SQLite and
+# PostgreSQL alike, no broker). `manage.py db_worker` runs the queue (several may run at once);
+# `manage.py schedule_jobs` starts the periodic sweep and the units' e-mail (docs/jobs.md).
+INSTALLED_APPS += ["django_tasks", "django_tasks_db", "jobs"]
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+SAMSYN_SWEEP_INTERVAL_SECONDS = int(os.environ.get("SAMSYN_SWEEP_INTERVAL_SECONDS", "300"))
+# A unit that gave a notification address is told this many hours before a deadline.
+SAMSYN_DEADLINE_NOTICE_HOURS = int(os.environ.get("SAMSYN_DEADLINE_NOTICE_HOURS", "4"))

@@ -20,5 +20,6 @@ urlpatterns = [
     path("process/", include("process.urls")),
     path("avvikelser/", include("deviations.urls")),
     path("statistik/", include("indicators.urls")),
+    path("reserv/", include("continuity.urls")),
     path("sip/", include("sip.urls")),
 ]
