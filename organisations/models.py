@@ -115,6 +115,9 @@ class Unit(PublicIdModel):
     )
     hsa_id = models.CharField(max_length=64, blank=True)
     is_active = models.BooleanField(default=True)
+    # Where the unit asks to be told that its inbox has received a message or that a deadline
+    # nears (a shared mailbox, not a person's): the mail names no patient (jobs.notifications).
+    notification_email = models.EmailField(_("E-post för aviseringar"), blank=True)
 
     class Meta:
         ordering = ["name"]
