@@ -4,6 +4,8 @@
 run: setup
 	.venv/bin/python manage.py migrate -v0
 	.venv/bin/python manage.py seed_demo
+	.venv/bin/python manage.py schedule_jobs
+	.venv/bin/python manage.py db_worker & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
 	DEBUG=1 .venv/bin/python manage.py runserver 127.0.0.1:8000
 
 setup:
