@@ -18,6 +18,7 @@ fi
 
 need=()
 command -v msgfmt >/dev/null 2>&1 || need+=(gettext)
+command -v pg_dump >/dev/null 2>&1 || need+=(postgresql-client)  # backup_database, its drill
 # WeasyPrint (the SIP plan PDF) draws with pango in Debian's DejaVu fonts; the PDF tests
 # read it back with poppler's pdftotext and pdftoppm.
 ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || need+=(libpango-1.0-0 libpangoft2-1.0-0)
