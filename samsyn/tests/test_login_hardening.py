@@ -2,6 +2,7 @@
 factor for administrators (and everyone with SAMSYN_REQUIRE_2FA), and session limits."""
 
 import datetime as dt
+import io
 
 import pytest
 import time_machine
@@ -9,6 +10,7 @@ from axes.models import AccessAttempt, AccessFailureLog
 from axes.models import AccessLog as LoginLog
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -151,3 +153,13 @@ def test_an_ended_session_gets_the_apis_401(org, client):
         response = client.get("/api/episodes")
     assert response.status_code == 401
     assert response.json()["errors"][0]["code"] == "unauthenticated"
+
+
+def test_an_authenticator_registered_by_the_command_lets_the_administrator_in(org, client):
+    out = io.StringIO()
+    call_command("add_totp_device", "admin", stdout=out)
+    assert "otpauth://totp/" in out.getvalue() and "Key (base32): " in out.getvalue()
+    device = TOTPDevice.objects.get(user=org.admin, confirmed=True)
+    log_in(client, "admin")
+    client.post(CODE, {"code": current_code(device)})
+    assert client.get("/admin/").status_code == 200
