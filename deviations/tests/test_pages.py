@@ -10,6 +10,8 @@ from django.utils import timezone
 from audit.models import AccessLog
 from deviations import actions
 from deviations.models import Deviation
+from organisations.models import Role
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -135,3 +137,34 @@ def test_the_start_page_shows_the_deviation_to_acknowledge(client, org, contacts
     assert "Avvikelser att hantera" in page
     assert "Kvittera avvikelse" in page
     assert "Läkemedelslista saknas – från Hemsjukvård Partille" in page
+
+
+def test_statistics_are_for_managers_and_process_leaders_with_a_message_for_a_bad_month(
+    client, org, contacts, episode
+):
+    client.force_login(org.home_care_nurse)
+    assert client.get(reverse("deviations:statistics")).status_code == 403
+    client.force_login(contacts.process_leader)
+    page = client.get(reverse("deviations:statistics"), {"from": "2026-13"}).content.decode()
+    assert "Ogiltig månad: 2026-13 (skriv ÅÅÅÅ-MM)." in page
+    export = client.get(reverse("deviations:export"))
+    assert export["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_a_manager_sees_the_units_deviations_without_patient_details(
+    client, org, contacts, episode
+):
+    actions.do_report(
+        org.home_care_nurse,
+        episode,
+        receiving_unit=org.ward,
+        category_key="aids_missing",
+        event_date=timezone.localdate(),
+        what_happened="Rullatorn saknades.",
+    )
+    manager = make_user("hhcmanager", org.home_health_care, Role.MANAGER)
+    client.force_login(manager)
+    page = client.get(reverse("deviations:overview")).content.decode()
+    assert "Mina enheters avvikelser, skickade och mottagna" in page
+    assert "Hjälpmedel saknas" in page
+    assert "Testsson" not in page
