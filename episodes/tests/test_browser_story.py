@@ -112,13 +112,14 @@ def test_ward_municipality_and_health_centre_carry_a_patient_out(org, page):
     form = open_step(page, "discharge")
     form.get_by_label("Utskrivning till").select_option("home_with_support")
     form.get_by_role("button", name="Skriv ut").click()
+    page.locator("#step-discharge").get_by_role("button", name="Ja, skriv ut").click()
     page.get_by_text("Klart: Utskrivning.").wait_for()
     assert_accessible(page)
 
     # Everyone concerned sees the same timeline.
     login(page, org.needs_assessor)
     page.goto(page.base_url + f"/vardtillfallen/{episode.public_id}/")
-    timeline = page.locator(".timeline").inner_text()
+    timeline = page.locator(".timeline").text_content()  # folded below the steps
     for step in (
         "Inskrivningsmeddelande skickat",
         "Meddelande kvitterat",
