@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from core import submissions
 from core.errors import ActionError
 from episodes.access import care_unit_ids, get_episode_for_user
 from organisations.models import CARE_ROLES
@@ -141,7 +142,8 @@ def user_lanes(user, sip: Sip) -> set[str]:
 
 def _step_form(step: SipStep, sip: Sip, version: PlanVersion | None, data=None):
     spec = STEP_PAGES[step]
-    kwargs: dict = {"sip": sip}
+    # Several step forms share a page: each its own ids, so every label names its own field.
+    kwargs: dict = {"sip": sip, "auto_id": f"id_{step.value}_%s"}
     if spec.versioned:
         kwargs["version"] = version
     return spec.form(data, **kwargs) if data is not None else spec.form(**kwargs)
@@ -243,6 +245,8 @@ def sip_list(request):
     rows = [{"sip": s, "overdue": s.follow_up_overdue(today)} for s in sips]
     rows.sort(key=lambda r: (not r["overdue"], r["sip"].state != SipState.ACTIVE))
     notices = list(waiting_notices(user).order_by("-sent_at")[:50])
+    for notice in notices:
+        notice.submission_key = submissions.new_key()
     log_list(user, "sip.list", sips + [n.sip for n in notices], request=request)
     return render(
         request,
@@ -251,7 +255,6 @@ def sip_list(request):
             "rows": rows,
             "notices": notices,
             "overdue_count": sum(1 for r in rows if r["overdue"]),
-            "ack_form": forms.AcknowledgeForm(),
         },
     )
 

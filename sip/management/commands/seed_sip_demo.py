@@ -30,16 +30,16 @@ from organisations.models import CARE_ROLES, Area, Membership, Principal, Unit, 
 from sip import actions
 from sip.models import Consent, MeetingForm, Requester, Sip
 
-# How far each demo SIP is taken, in order of the SIP process.
-STAGES = [
-    "identified",
-    "consented",
-    "invited",
-    "planned",
-    "overdue",
-    "followed_up",
+# In stays, the most demanding first (they go to the stays quiet longest).
+STAY_STAGES = [
     "closed",
+    "followed_up",
     "stopped",
+    "overdue",
+    "planned",
+    "invited",
+    "consented",
+    "identified",
 ]
 OUTSIDE = [
     ("Partille", "needs_assessment", "planned"),
@@ -101,17 +101,16 @@ class Command(BaseCommand):
                 id__in=Party.objects.filter(unit=health_centre, removed_at__isnull=True).values(
                     "episode_id"
                 ),
-            ).order_by("admitted_at")
+            ).order_by("admitted_at")[:200]
         )
-        # Stays quiet for some days leave room to hold the meeting and follow up before now.
+        # The stays quiet longest get the stages that need the most days before now.
         quiet = []
         for episode in episodes:
             last = episode.events.order_by("-occurred_at").values_list("occurred_at", flat=True)
-            moment = last.first() or episode.admitted_at
-            if moment < clock.now - dt.timedelta(days=6):
-                quiet.append((episode, moment))
+            quiet.append((episode, last.first() or episode.admitted_at))
+        quiet.sort(key=lambda pair: pair[1])
         made = 0
-        for stage, (episode, last_moment) in zip(STAGES, quiet, strict=False):
+        for stage, (episode, last_moment) in zip(STAY_STAGES, quiet, strict=False):
             start = max(last_moment, clock.now - dt.timedelta(days=12))
             try:
                 self._play(
@@ -164,7 +163,7 @@ class Command(BaseCommand):
         return made
 
     def _identity_numbers(self, count: int) -> list[str]:
-        numbers = []
+        numbers: list[str] = []
         serial = 9870
         while len(numbers) < count:
             serial += 1
