@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from audit.log import log_access
 from core.errors import ActionError
 from deviations import actions, exports, statistics
 from deviations.access import (
@@ -278,6 +279,14 @@ def draft(request, candidate_id):
     found = draft_for_user(request.user, candidate_id)
     if found is None:
         raise Http404("no such draft")
+    # The draft shows no patient details, but it is about a person's care: logged.
+    log_access(
+        request.user,
+        "deviation.draft",
+        episode=found.candidate.episode,
+        request=request,
+        detail=f"utkast {candidate_id}",
+    )
     form = DraftForm(
         initial={
             "reporting_unit": found.reporting_units[0].pk if found.reporting_units else None,

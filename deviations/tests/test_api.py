@@ -169,3 +169,13 @@ def test_a_draft_is_sent_or_dismissed_through_the_api(org, contacts, call):
     assert CandidateDecision.objects.get().decision == "sent"
     again = call(contacts.municipality, "post", f"/drafts/{candidate.public_id}/dismiss", {})
     assert again.status_code == 404
+
+
+def test_statistics_through_the_api_for_a_process_leader_only(org, contacts, episode, call):
+    call(org.home_care_nurse, "post", "", body(org, episode))
+    figures = call(contacts.process_leader, "get", "/statistics").json()
+    assert figures["total"]["count"] == 1
+    assert figures["groupings"]["Kategori"][0]["label"] == "Läkemedelslista saknas"
+    assert error(call(org.home_care_nurse, "get", "/statistics")) == (403, "forbidden", None)
+    bad = call(contacts.process_leader, "get", "/statistics?from=2026-13")
+    assert error(bad) == (400, "invalid_filter", "from")

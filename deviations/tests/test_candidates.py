@@ -95,3 +95,23 @@ def test_a_withdrawn_candidate_is_no_draft(org, contacts, late_notice):
     with pytest.raises(ActionError) as refused:
         actions.do_dismiss_candidate(contacts.municipality, late_notice, "Nej.")
     assert refused.value.code == "withdrawn"
+
+
+def test_the_draft_page_is_logged_and_refused_to_others(client, org, contacts, late_notice):
+    from audit.models import AccessLog
+
+    url = f"/avvikelser/utkast/{late_notice.public_id}/"
+    client.force_login(contacts.municipality)
+    page = client.get(url).content.decode()
+    assert "Skicka inskrivningsmeddelande" in page and "Testsson" not in page
+    assert AccessLog.objects.filter(
+        user=contacts.municipality, action="deviation.draft", episode=late_notice.episode
+    ).exists()
+    client.force_login(contacts.ward)
+    assert client.get(url).status_code == 404
+    refused = client.post(url, {"dismiss": "1", "dismiss-reason": ""})
+    assert refused.status_code == 404
+    client.force_login(contacts.municipality)
+    refused = client.post(url, {"dismiss": "1", "dismiss-reason": ""})
+    assert refused.status_code == 400
+    assert "Fältet måste fyllas i." in refused.content.decode()
