@@ -100,6 +100,13 @@ PAGES: dict[str, str] = {
     "admin:deviations_deviationdeadline_*": NONE,
     # A decision names its candidate (an episode's missed deadline): treated as patient data.
     "admin:deviations_candidatedecision_*": READ,
+    # continuity: the reserve routine (issue 9; continuity/tests/test_reserve_list.py checks
+    # that the list and its CSV log one read per patient)
+    "reserve": NONE,  # the user's units and links
+    "reserve_form": NONE,  # a blank form
+    "reserve_list": READ,
+    "reserve_csv": READ,
+    "admin:continuity_*": NONE,  # units' telephone and mailbox for a downtime
     # the API's own pages; its operations are declared in API below
     "api:openapi-json": NONE,
     "api:openapi-view": NONE,
