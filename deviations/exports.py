@@ -1,13 +1,12 @@
-"""The statistics and the quarterly learning summary as an Excel workbook (openpyxl).
-
-PDF is not offered yet: no PDF library is in requirements.txt (WeasyPrint is being added for
-the SIP plan); when it is, the learning summary's page can be rendered to PDF the same way.
-"""
+"""The statistics and the quarterly learning summary for the group meeting: an Excel workbook
+(openpyxl) and a PDF (WeasyPrint with Debian's fonts, tagged PDF/UA as the SIP plan is)."""
 
 from __future__ import annotations
 
 import io
 
+from django.template.loader import render_to_string
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -90,3 +89,13 @@ def workbook(report: Report) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def learning_pdf(report: Report) -> bytes:
+    """The summary figures, the groupings and the quarter's learning summary as a PDF."""
+    from weasyprint import HTML
+
+    html = render_to_string(
+        "deviations/learning_pdf.html", {"report": report, "printed": timezone.localdate()}
+    )
+    return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")

@@ -372,16 +372,19 @@ def statistics_page(request):
 
 
 @login_required
-def statistics_export(request):
+def statistics_export(request, fmt: str):
     scope = statistics.scope_for(request.user)
     if scope is None:
         raise PermissionDenied
     filters = statistics.Filters.from_query(request.GET)
     report = statistics.build_report(scope, filters)
-    content = exports.workbook(report)
-    response = HttpResponse(
-        content,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = 'attachment; filename="avvikelser-larande.xlsx"'
+    if fmt == "pdf":
+        response = HttpResponse(exports.learning_pdf(report), content_type="application/pdf")
+    else:
+        response = HttpResponse(
+            exports.workbook(report),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    name = f"avvikelser-larande-{filters.quarter_label}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

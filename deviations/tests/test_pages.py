@@ -149,6 +149,8 @@ def test_statistics_are_for_managers_and_process_leaders_with_a_message_for_a_ba
     assert "Ogiltig månad: 2026-13 (skriv ÅÅÅÅ-MM)." in page
     export = client.get(reverse("deviations:export"))
     assert export["Content-Type"].startswith("application/vnd.openxmlformats")
+    pdf = client.get(reverse("deviations:export_pdf"))
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
 
 
 def test_a_manager_sees_the_units_deviations_without_patient_details(

@@ -18,13 +18,15 @@ Totals: 4 deviations; 2 answered, days 10 and 40: mean 25, median 25; answered o
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import subprocess
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
 
 from deviations import actions
-from deviations.exports import workbook
+from deviations.exports import learning_pdf, workbook
 from deviations.models import Deviation
 from deviations.statistics import Filters, Scope, build_report, dashboard_row, scope_for
 from indicators.periods import Period
@@ -152,3 +154,17 @@ def test_the_export_holds_the_figures_and_the_learning_summary(cases):
     learning = list(book["Lärande 2026-Q1"].iter_rows(values_only=True))
     assert learning[1][0] == "Läkemedelslista saknas"
     assert learning[1][4] == "Ja"
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils (pdftotext) missing")
+def test_the_pdf_holds_the_learning_summary(cases, tmp_path):
+    data = learning_pdf(report())
+    assert data.startswith(b"%PDF")
+    path = tmp_path / "larande.pdf"
+    path.write_bytes(data)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "lärande 2026-Q1" in text
+    assert "Orsak medication_list 01-10" in text
+    assert "Läkemedelslista saknas" in text
