@@ -3,9 +3,9 @@
 - Routing: a deviation goes to the deviation contacts (`Role.DEVIATION_CONTACT`) of the unit
   handling it; a unit without a contact of its own is covered by the contacts of its
   principal (a contact at any unit of it), so a principal may name one contact for all.
-- Reading: the reporting unit (any role), the deviation contacts of the reporting and the
-  receiving organisation (principal), and managers of the units involved. Process leaders see
-  statistics only.
+- Reading: the reporting unit (care roles, managers, contacts), the deviation contacts of the
+  reporting and the receiving organisation (principal), and managers of the units involved.
+  Process leaders see statistics only.
 - The episode behind a deviation stays under need-to-know: its patient details are shown only
   to a user whose care unit may see the episode (`episodes.access.visible_parties`).
 - Every read of a deviation writes an access-log row (it is about a person's care), through
@@ -24,7 +24,7 @@ from audit.log import log_access, log_access_many
 from deviations.models import Deviation
 from episodes.access import care_unit_ids, visible_parties
 from episodes.models import Episode
-from organisations.models import Membership, Role, Unit, User
+from organisations.models import CARE_ROLES, Membership, Role, Unit, User
 
 
 def _active_memberships(day: dt.date | None = None) -> QuerySet[Membership]:
@@ -83,8 +83,14 @@ def manager_unit_ids(user: User) -> set[int]:
     return {m.unit_id for m in user.active_memberships() if m.role == Role.MANAGER}
 
 
+# Roles through which a unit's member reads the unit's deviations (process leaders and
+# administrators follow the statistics instead).
+READER_ROLES = CARE_ROLES | {Role.MANAGER, Role.DEVIATION_CONTACT}
+
+
 def member_unit_ids(user: User) -> set[int]:
-    return {m.unit_id for m in user.active_memberships()}
+    """The units where `user` works in a role that reads the unit's deviations."""
+    return {m.unit_id for m in user.active_memberships() if m.role in READER_ROLES}
 
 
 def readable_deviations(user: User) -> QuerySet[Deviation]:

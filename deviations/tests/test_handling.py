@@ -185,3 +185,11 @@ def test_a_refused_action_changes_nothing(org, contacts, deviation):
     assert deviation.handling_unit == org.ward
     assert kinds(deviation) == ["reported"]
     assert Unit.objects.count() == unit_count
+
+
+def test_a_process_leader_at_the_reporting_unit_reads_statistics_not_the_deviation(
+    org, contacts, deviation
+):
+    leader = make_user("hhcleader", org.home_health_care, Role.PROCESS_LEADER)
+    with pytest.raises(Http404):
+        get_deviation_for_user(leader, deviation.public_id)
