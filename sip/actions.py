@@ -58,7 +58,11 @@ MEETING_AHEAD = dt.timedelta(days=180)
 
 
 def _lock(sip: Sip) -> Sip:
-    return Sip.objects.select_for_update().select_related("individual", "episode").get(pk=sip.pk)
+    return (
+        Sip.objects.select_for_update(of=("self",))
+        .select_related("individual", "episode")
+        .get(pk=sip.pk)
+    )
 
 
 def _begin(
