@@ -189,7 +189,9 @@ def _create(
     warnings = text_warnings(
         f"{what_happened}\n{consequence}", names=[individual.given_name, individual.family_name]
     )
-    area = reporting_unit.area or receiving_unit.area or individual.residence_area
+    # A protected identity's home area is not written beside the deviation.
+    home_area = None if individual.protected_identity else individual.residence_area
+    area = reporting_unit.area or receiving_unit.area or home_area
     deviation = Deviation.objects.create(
         episode=episode,
         category=category,
