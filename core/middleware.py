@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.shortcuts import render
 from django.utils import translation
 
@@ -37,8 +38,13 @@ class ControlCharacterMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not request.path.startswith("/api/") and self._has_control_character(request):
-            return render(request, "400_control_character.html", status=400)
+        if not request.path.startswith("/api/"):
+            try:
+                refused = self._has_control_character(request)
+            except RequestDataTooBig:
+                return render(request, "413.html", status=413)
+            if refused:
+                return render(request, "400_control_character.html", status=400)
         return self.get_response(request)
 
     @staticmethod

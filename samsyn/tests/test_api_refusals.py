@@ -137,3 +137,10 @@ def test_a_page_form_with_a_nul_byte_gets_a_swedish_400(org, client):
     response = client.get("/individer/sok/", {"personnummer": "19410708\x009981"})
     assert response.status_code == 400
     assert "otillåtna kontrolltecken" in response.content.decode()
+
+
+def test_a_page_form_of_three_megabytes_gets_a_swedish_413(org, client):
+    client.force_login(org.nurse)
+    response = client.post("/inskrivning/ny/", {"notice_note": "x" * (3 * 1024 * 1024)})
+    assert response.status_code == 413
+    assert "för stort" in response.content.decode()
