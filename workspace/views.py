@@ -113,9 +113,15 @@ def _render_episode(
     if bound and bound[0] not in steps:
         # A refused step that is no longer offered is still shown, with the reason.
         steps.insert(0, bound[0])
+    upcoming = next_step(episode)
+    if upcoming.step in steps:
+        # The most pressing step first, open: usually the one the user came to take.
+        steps.remove(upcoming.step)
+        steps.insert(0, upcoming.step)
     for step in steps:
         spec = STEP_FORMS[step]
         is_bound = bool(bound and bound[0] == step)
+        is_next = step == upcoming.step and not bound
         form = bound[1] if bound and is_bound else _step_form(step, episode, user)
         forms.append(
             {
@@ -123,7 +129,7 @@ def _render_episode(
                 "title": spec.title,
                 "submit": spec.submit,
                 "form": form,
-                "open": is_bound,
+                "open": is_bound or is_next,
                 "confirming": is_bound and confirming,
             }
         )
@@ -131,7 +137,7 @@ def _render_episode(
     context = {
         "episode": episode,
         "individual": episode.individual,
-        "next": next_step(episode),
+        "next": upcoming,
         "timeline": timeline,
         "lane_summaries": lane_summaries(episode),
         "lanes": swimlanes(episode, user),

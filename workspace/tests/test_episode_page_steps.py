@@ -70,3 +70,11 @@ def test_the_episodes_messages_are_links_to_each_message(org, client):
     html = client.get(f"/vardtillfallen/{episode.public_id}/").content.decode()
     for message in episode.messages.all():
         assert f'href="/meddelanden/{message.public_id}/"' in html
+
+
+def test_the_most_pressing_step_comes_first_and_open(org, client):
+    episode = admit(org, send_notice=False)
+    client.force_login(org.nurse)
+    forms = client.get(f"/vardtillfallen/{episode.public_id}/").context["forms"]
+    assert forms[0]["step"] == "send_admission_notice" and forms[0]["open"]
+    assert not any(f["open"] for f in forms[1:])
