@@ -217,7 +217,7 @@ def on_validation_error(request, exc: ValidationError):
         loc = [
             str(part)
             for part in error.get("loc", [])
-            if part not in ("body", "payload", "query", "path")
+            if part not in ("body", "payload", "query", "path", "header")
         ]
         errors.append(
             {
@@ -306,6 +306,5 @@ def on_unauthenticated(request, exc):
 api.add_router("/", "episodes.api.router")
 api.add_router("/process", "process.api.router")
 api.add_router("/statistics", "indicators.api.router")
-api.add_router("/sip", "sip.api.router")
 api.add_router("/sip", "sip.api.router")
 api.add_router("/deviations", "deviations.api.router")

@@ -43,6 +43,7 @@ IdempotencyKey = Annotated[
     Header(
         alias="Idempotency-Key",
         max_length=64,
+        pattern=r"^[!-~]+$",  # visible ASCII: no control character reaches the key's row
         description="Ett nytt värde (t.ex. ett UUID) per avsedd ändring; samma värde igen nekas.",
     ),
 ]

@@ -2,6 +2,8 @@
 a page past the last, control characters, a body too large, a repeated idempotency key;
 and the acknowledge form's `next` cannot send the user to another site."""
 
+import json
+
 import pytest
 from django.test import Client
 
@@ -144,3 +146,16 @@ def test_a_page_form_of_three_megabytes_gets_a_swedish_413(org, client):
     response = client.post("/inskrivning/ny/", {"notice_note": "x" * (3 * 1024 * 1024)})
     assert response.status_code == 413
     assert "för stort" in response.content.decode()
+
+
+def test_an_idempotency_key_with_a_control_character_is_refused(org):
+    api = Api(org.nurse)
+    response = api.client.post(
+        "/api/episodes",
+        data=json.dumps(admission(org), default=str),
+        content_type="application/json",
+        headers={"Idempotency-Key": "adm\x00-9"},
+    )
+    assert response.status_code == 422
+    assert error_of(response)["field"] == "Idempotency-Key"
+    assert Episode.objects.count() == 0
