@@ -27,7 +27,7 @@ from episodes.models import Episode, Event, EventKind, Party
 from episodes.rules import Step
 from individuals.identifiers import parse_identifier
 from individuals.models import Individual
-from organisations.models import CARE_ROLES, Membership, Principal, Unit, User
+from organisations.models import CARE_ROLES, Membership, Principal, Unit, UnitKind, User
 from sip import events
 from sip.access import acting_membership
 from sip.models import (
@@ -47,6 +47,7 @@ from sip.models import (
     PlanVersion,
     Requester,
     Sip,
+    SipKind,
     SipState,
 )
 from sip.rules import STARTING_LANES, SipStep, check_step
@@ -75,12 +76,12 @@ def _begin(
 ) -> tuple[Sip, Membership]:
     """The opening of an action on a SIP: claim the submission key, re-read the SIP under a
     row lock, check the step's rule (`sip.rules`) and find the acting membership."""
-    from sip.rules import RULES
+    from sip.rules import rule_for
 
     submissions.claim(submission_key, user)
     sip = _lock(sip)
     check_step(step, sip)
-    membership = acting_membership(user, sip, unit=acting_unit, lanes=RULES[step].lanes)
+    membership = acting_membership(user, sip, unit=acting_unit, lanes=rule_for(step, sip).lanes)
     return sip, membership
 
 
@@ -158,7 +159,27 @@ def do_start_sip(
     note = check_text(note, field_name="note", limit=MAX_TEXT)
     now = timezone.now()
     episode_event = None
-    if episode is not None:
+    kind = SipKind.SIP
+    if episode is not None and episode.is_compulsory_care:
+        # LPT/LRV: a coordinated care plan, led by the psychiatric outpatient clinic; the
+        # stay's SIP steps (and their payment clock) do not apply.
+        kind = SipKind.COORDINATED_CARE_PLAN
+        if Sip.objects.filter(episode=episode, state__in=OPEN_STATES).exists():
+            raise ActionError(
+                "Det finns redan en pågående samordnad vårdplan för vårdtillfället.",
+                code="already_started",
+            )
+        membership = episode_membership(user, episode, Step.SEND_FREE_MESSAGE, unit=acting_unit)
+        if membership.unit.kind != UnitKind.PSYCHIATRIC_OUTPATIENT or membership.role not in (
+            CARE_ROLES
+        ):
+            raise ActionError(
+                "Den samordnade vårdplanen vid öppen tvångsvård leds av den psykiatriska "
+                "öppenvården.",
+                code="forbidden",
+            )
+        individual = episode.individual
+    elif episode is not None:
         if Sip.objects.filter(episode=episode, state__in=OPEN_STATES).exists():
             raise ActionError(
                 "Det finns redan en pågående SIP för vårdtillfället.", code="already_started"
@@ -181,6 +202,7 @@ def do_start_sip(
         if individual is None:
             individual = _individual(identifier, given_name, family_name)
     sip = Sip.objects.create(
+        kind=kind,
         individual=individual,
         episode=episode,
         started_unit=membership.unit,
@@ -384,7 +406,7 @@ def do_invite(
     episode_event = None
     reached_by_episode: set[int] = set()
     ready_at = None
-    if sip.episode is not None:
+    if sip.episode is not None and not sip.is_coordinated_care_plan:
         episode = sip.episode
         ready_at = episode.ready_at
         if episode.sip_invited_at is None:

@@ -40,6 +40,15 @@ OPEN_STATES = frozenset(
 )
 
 
+class SipKind(models.TextChoices):
+    """A SIP, or the coordinated care plan (samordnad vårdplan) that compulsory psychiatric
+    care (LPT/LRV) moving to compulsory outpatient care uses instead: the same plan machinery,
+    led by the psychiatric outpatient clinic, without the consent step and the payment clock."""
+
+    SIP = "sip", _("SIP")
+    COORDINATED_CARE_PLAN = "coordinated_care_plan", _("Samordnad vårdplan (LPT/LRV)")
+
+
 class Requester(models.TextChoices):
     """Who asked for the SIP (outside a stay the individual, a relative or an agency may)."""
 
@@ -120,6 +129,7 @@ class Sip(PublicIdModel):
     episode = models.ForeignKey(
         "episodes.Episode", on_delete=models.PROTECT, null=True, blank=True, related_name="sips"
     )
+    kind = models.CharField(max_length=24, choices=SipKind.choices, default=SipKind.SIP)
     state = models.CharField(max_length=20, choices=SipState.choices, default=SipState.IDENTIFIED)
     started_unit = models.ForeignKey(
         "organisations.Unit", on_delete=models.PROTECT, related_name="+"
@@ -167,8 +177,15 @@ class Sip(PublicIdModel):
             return False
         return self.follow_up_date < (today or timezone.localdate())
 
+    @property
+    def is_coordinated_care_plan(self) -> bool:
+        return self.kind == SipKind.COORDINATED_CARE_PLAN
+
     def get_state_display(self) -> str:  # type: ignore[no-redef]
         return choice_label(SipState, self.state)
+
+    def get_kind_display(self) -> str:  # type: ignore[no-redef]
+        return choice_label(SipKind, self.kind)
 
     def get_consent_display(self) -> str:  # type: ignore[no-redef]
         return choice_label(Consent, self.consent) if self.consent else ""

@@ -98,9 +98,41 @@ RULES: dict[SipStep, SipRule] = {
 }
 
 
+# The coordinated care plan of compulsory care (LPT/LRV) has no consent step: it invites
+# from the start, and consent cannot be withdrawn from it.
+CARE_PLAN_RULES: dict[SipStep, SipRule] = {
+    SipStep.RECORD_CONSENT: SipRule(
+        frozenset(),
+        default_refusal=(
+            "En samordnad vårdplan vid öppen tvångsvård kräver inget samtycke.",
+            "no_consent_step",
+        ),
+    ),
+    SipStep.INVITE: SipRule(
+        frozenset({SipState.IDENTIFIED}),
+        default_refusal=("Kallelsen är redan skickad.", "already_invited"),
+        lanes=STARTING_LANES,
+    ),
+    SipStep.WITHDRAW_CONSENT: SipRule(
+        frozenset(),
+        default_refusal=(
+            "En samordnad vårdplan vid öppen tvångsvård kräver inget samtycke.",
+            "no_consent_step",
+        ),
+    ),
+}
+
+
+def rule_for(step: SipStep, sip: Sip) -> SipRule:
+    """The rule of `step` for this kind of plan."""
+    if sip.is_coordinated_care_plan and step in CARE_PLAN_RULES:
+        return CARE_PLAN_RULES[step]
+    return RULES[step]
+
+
 def check_step(step: SipStep, sip: Sip) -> None:
     """Raise the step's refusal if the SIP's state does not allow it now."""
-    refusal = RULES[step].refusal(sip)
+    refusal = rule_for(step, sip).refusal(sip)
     if refusal is None and step == SipStep.FOLLOW_UP and sip.plan_version == 0:
         refusal = ActionError("Det finns ingen plan att följa upp ännu.", code="no_plan")
     if refusal is not None:
@@ -110,7 +142,8 @@ def check_step(step: SipStep, sip: Sip) -> None:
 def steps_allowed(sip: Sip, lanes: set[str]) -> list[SipStep]:
     """The steps an actor working in one of `lanes` at a participating unit may take now."""
     allowed = []
-    for step, rule in RULES.items():
+    for step in RULES:
+        rule = rule_for(step, sip)
         if not lanes & set(rule.lanes):
             continue
         try:

@@ -21,7 +21,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from core.timerules import local_date
-from sip.models import CONSENTING, Consent, SipEvent, SipEventKind
+from sip.models import CONSENTING, Consent, SipEvent, SipEventKind, SipKind
 
 GROUPS = ("unit", "principal", "area")
 
@@ -138,6 +138,7 @@ def sip_statistics(start: dt.date, end: dt.date, *, by: str = "unit") -> tuple[l
     events = (
         SipEvent.objects.filter(
             kind__in=COUNTED,
+            sip__kind=SipKind.SIP,  # a coordinated care plan (LPT/LRV) is not a SIP
             occurred_at__gte=start_of_local_day(start),
             occurred_at__lt=start_of_local_day(end + dt.timedelta(days=1)),
         )

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from core import submissions
 from core.errors import ActionError
 from episodes.access import care_unit_ids, get_episode_for_user
-from organisations.models import CARE_ROLES
+from organisations.models import CARE_ROLES, UnitKind
 from sip import actions, forms
 from sip.access import (
     find_individual_to_start,
@@ -365,8 +365,15 @@ def episode_panel(user, episode) -> dict:
     party_ids = set(
         episode.parties.filter(removed_at__isnull=True).values_list("unit_id", flat=True)
     )
+    compulsory = episode.is_compulsory_care
     in_starting_lane = any(
-        m.unit_id in party_ids and m.unit.lane in STARTING_LANES and m.role in CARE_ROLES
+        m.unit_id in party_ids
+        and m.role in CARE_ROLES
+        and (
+            m.unit.kind == UnitKind.PSYCHIATRIC_OUTPATIENT
+            if compulsory
+            else m.unit.lane in STARTING_LANES
+        )
         for m in user.active_memberships()
     )
     may_start = (
@@ -378,6 +385,7 @@ def episode_panel(user, episode) -> dict:
         "sip": sip,
         "may_start": may_start,
         "form": forms.StartInStayForm() if may_start else None,
+        "care_plan": compulsory,
     }
 
 
