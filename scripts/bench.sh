@@ -14,6 +14,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 export DJANGO_SETTINGS_MODULE=samsyn.settings
+# gunicorn refuses the public development key with DEBUG off (issue 9): one key for the run,
+# shared by this process (which makes the load run's sessions) and the server.
+export SECRET_KEY=${SECRET_KEY:-$($PY -c 'import secrets; print(secrets.token_urlsafe(50))')}
 
 BACKENDS=${BENCH_BACKENDS:-"postgresql sqlite"}
 SIZES=${BENCH_SIZES:-"1 10"}
