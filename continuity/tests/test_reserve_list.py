@@ -4,9 +4,12 @@ and the other parties' contacts (each patient's read logged), and a blank reserv
 import csv
 import io
 
+from django.core.management import call_command
+
 from audit.models import AccessLog
 from continuity.models import UnitContact
 from episodes import actions
+from organisations.models import Unit
 from tests.factories import TEST_IDENTIFIERS, admit
 
 
@@ -74,3 +77,10 @@ def test_the_blank_reserve_form_has_every_message_kind_and_a_receipt(org, client
     for kind in ("Inskrivningsmeddelande", "Meddelande om utskrivningsklar", "Kallelse till SIP"):
         assert kind in page
     assert "Kvittens" in page
+
+
+def test_the_demo_contacts_are_made_once_per_unit(org):
+    call_command("seed_reserve_contacts", verbosity=0)
+    call_command("seed_reserve_contacts", verbosity=0)
+    assert UnitContact.objects.count() == Unit.objects.filter(is_active=True).count()
+    assert UnitContact.objects.get(unit=org.ward).phone.startswith("031-390 06 ")

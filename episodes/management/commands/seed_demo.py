@@ -124,6 +124,7 @@ class Command(BaseCommand):
             self._seed(options["episodes"], random.Random(options["seed"]))
         call_command("seed_sip_demo", verbosity=options["verbosity"])
         call_command("seed_deviations_demo", verbosity=options["verbosity"])
+        call_command("seed_reserve_contacts", verbosity=options["verbosity"])
         self._print_logins()
 
     def _print_logins(self):
