@@ -4,7 +4,7 @@ import pytest
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from conftest import assert_accessible
+from conftest import assert_accessible, login
 from tests.factories import PASSWORD
 
 
@@ -23,3 +23,20 @@ def test_an_administrator_logs_in_with_password_and_code_and_reaches_the_admin(o
     page.get_by_role("button", name="Fortsätt").click()
     page.wait_for_url("**/admin/")
     assert page.get_by_role("heading", name="Webbplatsadministration").is_visible()
+
+
+@pytest.mark.browser
+def test_the_api_docs_render_from_local_files_under_the_csp(org, page):
+    login(page, org.nurse)
+    violations = []
+    page.on("console", lambda m: "Content Security Policy" in m.text and violations.append(m.text))
+    external = []
+    page.on(
+        "request",
+        lambda r: not r.url.startswith(page.base_url) and external.append(r.url),
+    )
+    page.goto(page.base_url + "/api/docs")
+    title = page.locator(".swagger-ui .info .title")
+    title.wait_for()
+    assert "Samsyn API" in title.inner_text()
+    assert external == [] and violations == []
