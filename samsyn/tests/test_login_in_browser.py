@@ -11,6 +11,8 @@ from tests.factories import PASSWORD
 @pytest.mark.browser
 def test_an_administrator_logs_in_with_password_and_code_and_reaches_the_admin(org, page):
     device = TOTPDevice.objects.create(user=org.admin, name="app", confirmed=True)
+    violations = []
+    page.on("console", lambda m: "Content Security Policy" in m.text and violations.append(m.text))
     page.goto(page.base_url + "/admin/")
     assert_accessible(page)
     page.get_by_label("Användarnamn").fill("admin")
@@ -23,6 +25,9 @@ def test_an_administrator_logs_in_with_password_and_code_and_reaches_the_admin(o
     page.get_by_role("button", name="Fortsätt").click()
     page.wait_for_url("**/admin/")
     assert page.get_by_role("heading", name="Webbplatsadministration").is_visible()
+    page.goto(page.base_url + "/admin/organisations/unit/")
+    page.get_by_role("link", name="Medicinavdelning 1, Sjukhuset Öst").first.click()
+    assert violations == []
 
 
 @pytest.mark.browser
