@@ -87,10 +87,54 @@ class PartiesForm(StepForm):
         self.fields["remove"].queryset = Unit.objects.filter(id__in=current).order_by("name")
 
 
+def with_headings(parts: list[tuple[str | Promise, str]]) -> str:
+    """The filled parts as "Heading:\ntext" blocks, in order, so that the receiving unit reads
+    the headings the sender filled in (empty parts are left out)."""
+    return "\n\n".join(f"{heading}:\n{text.strip()}" for heading, text in parts if text.strip())
+
+
+# The lanes whose planned actions a planning message names, in the work description's order.
+PLANNING_LANES = [
+    Lane.INPATIENT,
+    Lane.REGIONAL_PRIMARY_CARE,
+    Lane.MUNICIPAL_HEALTH_CARE,
+    Lane.SOCIAL_SERVICES,
+]
+
+
 class PlanningForm(StepForm):
-    status = text_field(_("Status"))
-    remaining_needs = text_field(_("Kvarstående behov"))
-    planned_actions = text_field(_("Planerade insatser"))
+    """The planning message under the work description's headings: status, remaining needs,
+    planned actions per lane, and what the individual wants. The action keeps three texts;
+    the form writes the lanes and the individual's wishes into them under their headings."""
+
+    status = text_field(_("Status"), rows=2)
+    wishes = text_field(_("Vad den enskilde vill"), rows=2)
+    remaining_needs = text_field(_("Kvarstående behov"), rows=2)
+    actions_inpatient = text_field(_("Planerade insatser – Slutenvård"), rows=2)
+    actions_regional_primary_care = text_field(
+        _("Planerade insatser – Regional primärvård"), rows=2
+    )
+    actions_municipal_health_care = text_field(
+        _("Planerade insatser – Kommunal hälso- och sjukvård"), rows=2
+    )
+    actions_social_services = text_field(_("Planerade insatser – Socialtjänst"), rows=2)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data["status"] = (
+            with_headings(
+                [
+                    (_("Status"), data.get("status", "")),
+                    (_("Vad den enskilde vill"), data.get("wishes", "")),
+                ]
+            )
+            if data.get("wishes", "").strip()
+            else data.get("status", "")
+        )
+        data["planned_actions"] = with_headings(
+            [(lane.label, data.get(f"actions_{lane.value}", "")) for lane in PLANNING_LANES]
+        )
+        return data
 
 
 def _party_units(episode, *, lanes=None):
@@ -101,12 +145,28 @@ def _party_units(episode, *, lanes=None):
 
 
 class CareRequestForm(StepForm):
+    """The care request under the same headings as the planning message; its body is the
+    filled headings in order."""
+
     unit = forms.ModelChoiceField(label=_("Till enhet"), queryset=Unit.objects.none())
-    body = text_field(_("Vårdbegäran"), required=True, rows=5)
+    status = text_field(_("Status"), rows=2)
+    wishes = text_field(_("Vad den enskilde vill"), rows=2)
+    needs = text_field(_("Insatser som behövs efter utskrivningen"), required=True, rows=3)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = _party_units(self.episode, lanes=actions.MUNICIPAL_LANES)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data["body"] = with_headings(
+            [
+                (_("Status"), data.get("status", "")),
+                (_("Vad den enskilde vill"), data.get("wishes", "")),
+                (_("Insatser som behövs efter utskrivningen"), data.get("needs", "")),
+            ]
+        )
+        return data
 
 
 class FreeMessageForm(StepForm):

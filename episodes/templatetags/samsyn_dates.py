@@ -36,20 +36,38 @@ def _month(value: dt.date) -> str:
     return months[value.month - 1]
 
 
+def _parsed(value: str) -> dt.date | dt.datetime | str:
+    """An ISO date or moment kept as text (a message's data); other text as it is."""
+    try:
+        return dt.datetime.fromisoformat(value) if "T" in value else dt.date.fromisoformat(value)
+    except ValueError:
+        return value
+
+
 @register.filter
-def sv_date(value: dt.date | dt.datetime | None) -> str:
-    """`value` as "1 dec. 2026" (a moment in Stockholm time); "" for none."""
+def sv_date(value: dt.date | dt.datetime | str | None) -> str:
+    """`value` (a date, a moment in Stockholm time, or either in ISO text) as "1 dec. 2026";
+    "" for none."""
     if not value:
         return ""
+    if isinstance(value, str):
+        value = _parsed(value)
+        if isinstance(value, str):
+            return value
     if isinstance(value, dt.datetime):
         value = timezone.localtime(value)
     return f"{value.day} {_month(value)} {value.year}"
 
 
 @register.filter
-def sv_datetime(value: dt.datetime | None) -> str:
-    """`value` as "1 dec. 2026 09:05", Stockholm time; "" for none."""
+def sv_datetime(value: dt.datetime | str | None) -> str:
+    """`value` (or its ISO text) as "1 dec. 2026 09:05", Stockholm time; "" for none."""
     if not value:
         return ""
-    local = timezone.localtime(value)
+    if isinstance(value, str):
+        parsed = _parsed(value)
+        if not isinstance(parsed, dt.datetime):
+            return sv_date(parsed) if isinstance(parsed, dt.date) else parsed
+        value = parsed
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
     return f"{sv_date(local)} {local:%H:%M}"

@@ -59,7 +59,7 @@ def test_ward_municipality_and_health_centre_carry_a_patient_out(org, page):
     form = open_step(page, "send_planning_message")
     form.get_by_label("Status").fill("Bor ensam i villa, klarade sig själv.")
     form.get_by_label("Kvarstående behov").fill("Hjälp med dusch och inköp.")
-    form.get_by_label("Planerade insatser").fill("Hemtjänst från hemgångsdagen.")
+    form.get_by_label("Planerade insatser – Socialtjänst").fill("Hemtjänst från hemgångsdagen.")
     form.get_by_role("button", name="Skicka planeringsmeddelande").click()
     page.get_by_text("Klart: Planeringsmeddelande.").wait_for()
 

@@ -29,3 +29,16 @@ def test_the_episode_header_has_swedish_dates_and_no_stray_comma_without_an_addr
     assert "adress saknas (Partille kommun)" in html
     # No English-style month ("Dec", "Okt") anywhere on the page.
     assert not re.search(r"\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Okt|Nov|Dec)\b", html)
+
+
+def test_a_message_writes_its_dates_the_swedish_way(org, client):
+    from episodes.models import Message
+
+    episode = admit(org, estimated=dt.date(2026, 12, 8))
+    notice = Message.objects.get(
+        episode=episode, kind="admission_notice", recipient_unit=org.needs_assessment
+    )
+    client.force_login(org.needs_assessor)
+    html = client.get(f"/meddelanden/{notice.public_id}/").content.decode()
+    assert "<dd>8 dec. 2026</dd>" in html
+    assert "2026-12-08" not in html
