@@ -283,6 +283,7 @@ class StepSpec:
     title: str | Promise  # gettext_lazy
     submit: str | Promise
     call: Callable[[Any, Any, dict, str], Any]
+    done: str | Promise | None = None  # what the page says after it; else "Klart: <title>."
 
 
 def _yes(value: str) -> bool:
@@ -388,6 +389,7 @@ STEP_FORMS: dict[Step, StepSpec] = {
         _("Återta utskrivningsklar"),
         _("Återta utskrivningsklar"),
         lambda u, e, d, k: actions.do_revoke_ready_notice(u, e, d["reason"], submission_key=k),
+        _("Utskrivningsklar är återtagen. Berörda enheter har fått besked."),
     ),
     Step.RECORD_INFORMATION_TRANSFER: StepSpec(
         OccurredNoteForm,

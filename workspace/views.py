@@ -189,7 +189,7 @@ def episode_step(request, public_id, step):
             else:
                 form.add_error(None, error.message)
         else:
-            messages.success(request, _("Klart: %(what)s.") % {"what": spec.title})
+            messages.success(request, spec.done or _("Klart: %(what)s.") % {"what": spec.title})
             return HttpResponseRedirect(reverse("episode", args=[episode.public_id]) + "#actions")
     messages.error(
         request, _("%(what)s sparades inte. Rätta felen vid fälten.") % {"what": spec.title}

@@ -78,3 +78,19 @@ def test_the_most_pressing_step_comes_first_and_open(org, client):
     forms = client.get(f"/vardtillfallen/{episode.public_id}/").context["forms"]
     assert forms[0]["step"] == "send_admission_notice" and forms[0]["open"]
     assert not any(f["open"] for f in forms[1:])
+
+
+def test_a_revocation_is_confirmed_and_then_told_in_plain_words(org, client):
+    from episodes import actions
+
+    episode = admit(org)
+    actions.do_send_ready_notice(org.physician, episode)
+    client.force_login(org.physician)
+    url = f"/vardtillfallen/{episode.public_id}/steg/revoke_ready_notice/"
+    asked = client.post(url, {"reason": "Feber i natt."})
+    assert "Bekräfta: Återta utskrivningsklar" in asked.text
+    assert Episode.objects.get(pk=episode.pk).state == "ready"
+    done = client.post(url, {"reason": "Feber i natt.", "confirmed": "yes"}, follow=True)
+    assert "Utskrivningsklar är återtagen. Berörda enheter har fått besked." in done.text
+    assert "Klart: Återta" not in done.text
+    assert Episode.objects.get(pk=episode.pk).state == "admitted"
