@@ -16,9 +16,9 @@ from django.utils import timezone
 
 from audit.log import log_access
 from core.errors import ActionError
+from deviations.statistics import dashboard_row
 from indicators import exports
 from indicators.access import DRILLDOWN, drilldown, require_statistics
-from deviations.statistics import dashboard_row
 from indicators.definitions import BY_KEY, DEVIATIONS_NOTE
 from indicators.filters import Filters, parse_filters
 from indicators.payment import payment_month, regions_for
