@@ -13,9 +13,11 @@ strong authentication), so an administrator's session always carries a second fa
 
 from __future__ import annotations
 
+from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth import login as auth_login
+from django.contrib.auth.signals import user_login_failed
 from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -72,6 +74,9 @@ def login_code(request: HttpRequest) -> HttpResponse:
     has_device = any(devices_for_user(user, confirmed=True))
     error = None
     if request.method == "POST" and has_device:
+        credentials = {"username": user.username}
+        if not AxesProxyHandler.is_allowed(request, credentials):
+            return locked_out(request)
         code = "".join(request.POST.get("code", "").split())
         device = match_token(user, code) if code.isdigit() else None
         if device is not None:
@@ -82,6 +87,9 @@ def login_code(request: HttpRequest) -> HttpResponse:
             user.otp_device = device  # type: ignore[attr-defined] # django-otp marks the session verified on login
             auth_login(request, user, backend=backend)
             return HttpResponseRedirect(safe_next(request, target, reverse("home")))
+        # A wrong code counts as a failed login: django-axes records it and locks out at
+        # the same limit as wrong passwords (the middleware answers the lockout page).
+        user_login_failed.send(sender=__name__, credentials=credentials, request=request)
         error = _("Fel kod. Skriv de sex siffrorna som appen visar just nu.")
     return render(
         request,

@@ -163,3 +163,15 @@ def test_an_authenticator_registered_by_the_command_lets_the_administrator_in(or
     log_in(client, "admin")
     client.post(CODE, {"code": current_code(device)})
     assert client.get("/admin/").status_code == 200
+
+
+def test_five_wrong_codes_lock_the_login_out_like_wrong_passwords(org, client):
+    device = TOTPDevice.objects.create(user=org.admin, name="app", confirmed=True)
+    log_in(client, "admin")
+    wrong = f"{(int(current_code(device)) + 1) % 1_000_000:06d}"
+    statuses = [client.post(CODE, {"code": wrong}).status_code for _ in range(5)]
+    assert statuses == [400, 400, 400, 400, 429]
+    assert AccessFailureLog.objects.filter(username="admin").count() == 5
+    response = client.post(CODE, {"code": current_code(device)})
+    assert response.status_code == 429
+    assert client.get("/admin/").status_code == 302
