@@ -33,6 +33,7 @@ PAGES: dict[str, str] = {
     "inbox": READ,
     "message": READ,
     "message_acknowledge": ACTION,
+    "inbox_acknowledge": ACTION,  # several messages at once, each through the action
     "message_forward": ACTION,
     "individual_search": READ,
     "individual": READ,
@@ -65,6 +66,7 @@ PAGES: dict[str, str] = {
     "admin:axes_*": NONE,  # login attempts: usernames and addresses, no patient
     "admin:otp_*": NONE,
     "admin:core_*": NONE,
+    "admin:django_tasks_database_*": NONE,  # job rows: task names and ids, no patient data
     "admin:indicators_*": NONE,
     # Only models whose admin has search_fields answer here, and only for fields an admin's
     # autocomplete_fields names: none names an individual.
@@ -96,6 +98,8 @@ PAGES: dict[str, str] = {
     "deviations:act": ACTION,
     "deviations:statistics": NONE,
     "deviations:export": NONE,
+    "deviations:export_pdf": NONE,
+    "sip_statistics": NONE,
     "admin:deviations_deviationcategory_*": NONE,
     "admin:deviations_deviationdeadline_*": NONE,
     # A decision names its candidate (an episode's missed deadline): treated as patient data.
