@@ -18,17 +18,20 @@ class IdentifierKind(models.TextChoices):
 
 class Individual(PublicIdModel):
     # 12-digit normal form (YYYYMMDDNNNC) or a reserve number as given.
-    identifier = models.CharField(max_length=20, unique=True)
-    identifier_kind = models.CharField(max_length=20, choices=IdentifierKind.choices)
-    given_name = models.CharField(max_length=100)
-    family_name = models.CharField(max_length=100)
-    birth_date = models.DateField(null=True, blank=True)
-    address = models.CharField(max_length=200, blank=True)
-    postal_code = models.CharField(max_length=10, blank=True)
-    city = models.CharField(max_length=100, blank=True)
-    phone = models.CharField(max_length=40, blank=True)
+    identifier = models.CharField(_("personnummer"), max_length=20, unique=True)
+    identifier_kind = models.CharField(
+        _("slag av nummer"), max_length=20, choices=IdentifierKind.choices
+    )
+    given_name = models.CharField(_("förnamn"), max_length=100)
+    family_name = models.CharField(_("efternamn"), max_length=100)
+    birth_date = models.DateField(_("födelsedatum"), null=True, blank=True)
+    address = models.CharField(_("adress"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postnummer"), max_length=10, blank=True)
+    city = models.CharField(_("ort"), max_length=100, blank=True)
+    phone = models.CharField(_("telefon"), max_length=40, blank=True)
     municipality = models.ForeignKey(
         "organisations.Principal",
+        verbose_name=_("folkbokföringskommun"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -36,6 +39,7 @@ class Individual(PublicIdModel):
     )
     residence_area = models.ForeignKey(
         "organisations.Area",
+        verbose_name=_("område"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -43,15 +47,18 @@ class Individual(PublicIdModel):
     )
     listed_unit = models.ForeignKey(
         "organisations.Unit",
+        verbose_name=_("listad vid"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="listed_individuals",
     )
-    protected_identity = models.BooleanField(default=False)
-    created_at = models.DateTimeField(default=timezone.now)
+    protected_identity = models.BooleanField(_("skyddad identitet"), default=False)
+    created_at = models.DateTimeField(_("registrerad"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("enskild")
+        verbose_name_plural = _("enskilda")
         ordering = ["family_name", "given_name"]
 
     @property
@@ -67,11 +74,17 @@ class Individual(PublicIdModel):
 
 
 class Relative(models.Model):
-    individual = models.ForeignKey(Individual, on_delete=models.CASCADE, related_name="relatives")
-    name = models.CharField(max_length=200)
-    relation = models.CharField(max_length=100, blank=True)
-    phone = models.CharField(max_length=40, blank=True)
-    is_legal_representative = models.BooleanField(default=False)
+    individual = models.ForeignKey(
+        Individual, on_delete=models.CASCADE, related_name="relatives", verbose_name=_("enskild")
+    )
+    name = models.CharField(_("namn"), max_length=200)
+    relation = models.CharField(_("relation"), max_length=100, blank=True)
+    phone = models.CharField(_("telefon"), max_length=40, blank=True)
+    is_legal_representative = models.BooleanField(_("legal företrädare"), default=False)
+
+    class Meta:
+        verbose_name = _("närstående")
+        verbose_name_plural = _("närstående")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.relation})"

@@ -48,13 +48,15 @@ class PrincipalKind(models.TextChoices):
 class Principal(PublicIdModel):
     """A responsible authority (huvudman): the region or one municipality."""
 
-    name = models.CharField(max_length=120, unique=True)
-    kind = models.CharField(max_length=20, choices=PrincipalKind.choices)
+    name = models.CharField(_("namn"), max_length=120, unique=True)
+    kind = models.CharField(_("slag"), max_length=20, choices=PrincipalKind.choices)
     # SCB's four-digit municipality code, e.g. 1480 for Göteborg; blank for a region.
-    code = models.CharField(max_length=4, blank=True)
-    hsa_id = models.CharField(max_length=64, blank=True)
+    code = models.CharField(_("kommunkod"), max_length=4, blank=True)
+    hsa_id = models.CharField(_("HSA-id"), max_length=64, blank=True)
 
     class Meta:
+        verbose_name = _("huvudman")
+        verbose_name_plural = _("huvudmän")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -64,15 +66,18 @@ class Principal(PublicIdModel):
 class Area(PublicIdModel):
     """A local collaboration area (NOSAM): a district of Göteborg or a whole municipality."""
 
-    name = models.CharField(max_length=120, unique=True)
+    name = models.CharField(_("namn"), max_length=120, unique=True)
     municipality = models.ForeignKey(
         Principal,
+        verbose_name=_("kommun"),
         on_delete=models.PROTECT,
         related_name="areas",
         limit_choices_to={"kind": "municipality"},
     )
 
     class Meta:
+        verbose_name = _("samverkansområde")
+        verbose_name_plural = _("samverkansområden")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -106,20 +111,31 @@ class Unit(PublicIdModel):
     Every unit has an inbox: the messages whose recipient it is.
     """
 
-    name = models.CharField(max_length=160)
-    principal = models.ForeignKey(Principal, on_delete=models.PROTECT, related_name="units")
-    lane = models.CharField(max_length=32, choices=UNIT_LANES)
-    kind = models.CharField(max_length=32, choices=UnitKind.choices, default=UnitKind.OTHER)
-    area = models.ForeignKey(
-        Area, on_delete=models.PROTECT, null=True, blank=True, related_name="units"
+    name = models.CharField(_("namn"), max_length=160)
+    principal = models.ForeignKey(
+        Principal, on_delete=models.PROTECT, related_name="units", verbose_name=_("huvudman")
     )
-    hsa_id = models.CharField(max_length=64, blank=True)
-    is_active = models.BooleanField(default=True)
+    lane = models.CharField(_("simbana"), max_length=32, choices=UNIT_LANES)
+    kind = models.CharField(
+        _("slag av enhet"), max_length=32, choices=UnitKind.choices, default=UnitKind.OTHER
+    )
+    area = models.ForeignKey(
+        Area,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="units",
+        verbose_name=_("område"),
+    )
+    hsa_id = models.CharField(_("HSA-id"), max_length=64, blank=True)
+    is_active = models.BooleanField(_("aktiv"), default=True)
     # Where the unit asks to be told that its inbox has received a message or that a deadline
     # nears (a shared mailbox, not a person's): the mail names no patient (jobs.notifications).
     notification_email = models.EmailField(_("E-post för aviseringar"), blank=True)
 
     class Meta:
+        verbose_name = _("enhet")
+        verbose_name_plural = _("enheter")
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["principal", "name"], name="unit_name_per_principal")
@@ -160,8 +176,8 @@ CARE_ROLES = frozenset(
 
 
 class User(AbstractUser):
-    hsa_id = models.CharField(max_length=64, blank=True)
-    title = models.CharField(max_length=120, blank=True)
+    hsa_id = models.CharField(_("HSA-id"), max_length=64, blank=True)
+    title = models.CharField(_("titel"), max_length=120, blank=True)
 
     def active_memberships(self, on: dt.date | None = None):
         """This user's memberships in force on `on` (today), units included."""
@@ -186,13 +202,19 @@ class User(AbstractUser):
 class Membership(models.Model):
     """A user works at a unit in a role, from `valid_from` to `valid_to` (inclusive)."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="memberships")
-    role = models.CharField(max_length=32, choices=Role.choices)
-    valid_from = models.DateField(default=dt.date(2000, 1, 1))
-    valid_to = models.DateField(null=True, blank=True)
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("användare")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("enhet")
+    )
+    role = models.CharField(_("roll"), max_length=32, choices=Role.choices)
+    valid_from = models.DateField(_("gäller från"), default=dt.date(2000, 1, 1))
+    valid_to = models.DateField(_("gäller till och med"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("uppdrag")
+        verbose_name_plural = _("uppdrag")
         constraints = [
             models.UniqueConstraint(fields=["user", "unit", "role"], name="one_membership_per_role")
         ]
@@ -204,13 +226,19 @@ class Membership(models.Model):
 class ApiToken(models.Model):
     """A bearer token for a system user. Only a hash is stored; the key is shown once."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
-    name = models.CharField(max_length=120)
-    prefix = models.CharField(max_length=8, db_index=True)
-    key_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("användare")
+    )
+    name = models.CharField(_("namn"), max_length=120)
+    prefix = models.CharField(_("prefix"), max_length=8, db_index=True)
+    key_hash = models.CharField(_("nyckelns hash"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("skapad"), default=timezone.now)
+    last_used_at = models.DateTimeField(_("senast använd"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("spärrad"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API-nyckel")
+        verbose_name_plural = _("API-nycklar")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
