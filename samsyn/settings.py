@@ -260,3 +260,12 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 SAMSYN_SWEEP_INTERVAL_SECONDS = int(os.environ.get("SAMSYN_SWEEP_INTERVAL_SECONDS", "300"))
 # A unit that gave a notification address is told this many hours before a deadline.
 SAMSYN_DEADLINE_NOTICE_HOURS = int(os.environ.get("SAMSYN_DEADLINE_NOTICE_HOURS", "4"))
+
+# Surveys (issue 15): the individual's experience survey. A code typed wrong this many times
+# from one address within the window locks that address out of the answer page for the window
+# (in Django's cache: use a shared cache, e.g. the database cache, with several app servers).
+# No result group with fewer answers than SAMSYN_SURVEY_MIN_GROUP is shown.
+INSTALLED_APPS += ["surveys"]
+SAMSYN_SURVEY_CODE_ATTEMPTS = int(os.environ.get("SAMSYN_SURVEY_CODE_ATTEMPTS", "10"))
+SAMSYN_SURVEY_CODE_WINDOW_MINUTES = int(os.environ.get("SAMSYN_SURVEY_CODE_WINDOW_MINUTES", "15"))
+SAMSYN_SURVEY_MIN_GROUP = int(os.environ.get("SAMSYN_SURVEY_MIN_GROUP", "5"))
