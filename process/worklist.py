@@ -30,6 +30,10 @@ from process.models import (
 )
 
 UPCOMING_HORIZON = dt.timedelta(days=7)
+# Once the stay has ended, what belonged to the discharge itself (medication list, information
+# transfer, summary) can still be done late for a week; after that it is a missed deadline
+# ("Missade"), no longer something to do now.
+DISCHARGE_WORK_GRACE = dt.timedelta(days=7)
 _DEADLINE_RANK: dict[str, int] = {DeadlineKind.LEGAL: 0, DeadlineKind.AGREED: 1}
 
 
@@ -105,10 +109,11 @@ def _my_open_activities(
     return mine, before_discharge
 
 
-def _still_possible(before_discharge: list[int]) -> Q:
+def _still_possible(before_discharge: list[int], now: dt.datetime) -> Q:
     """Activities that can still be done in their episode's state: not of an exited stay, not
-    of a phase before discharge once the stay has ended, and, for an activity done through a
-    step, in a state the step's rule (`episodes.rules.RULES`) allows."""
+    of a phase before discharge once the stay has ended, not of the discharge itself more than
+    `DISCHARGE_WORK_GRACE` after its deadline once the stay has ended, and, for an activity done
+    through a step, in a state the step's rule (`episodes.rules.RULES`) allows."""
     by_step = Q(definition__step="")
     for step, rule in RULES.items():
         by_step |= Q(definition__step=step.value, episode__state__in=list(rule.states))
@@ -116,6 +121,11 @@ def _still_possible(before_discharge: list[int]) -> Q:
         by_step
         & ~Q(episode__state=EpisodeState.EXITED)
         & ~Q(episode__ended_at__isnull=False, definition_id__in=before_discharge)
+        & ~Q(
+            episode__ended_at__isnull=False,
+            definition__phase=Phase.DISCHARGE,
+            due_at__lt=now - DISCHARGE_WORK_GRACE,
+        )
     )
 
 
@@ -144,7 +154,9 @@ def todo_for_user(
     if not memberships:
         return []
     mine, before_discharge = _my_open_activities(user, memberships)
-    mine = mine.filter(due_at__lte=now + UPCOMING_HORIZON).filter(_still_possible(before_discharge))
+    mine = mine.filter(due_at__lte=now + UPCOMING_HORIZON).filter(
+        _still_possible(before_discharge, now)
+    )
     return _items(user, mine, limit=limit, now=now, request=request, keep=_can_act)
 
 
@@ -160,7 +172,7 @@ def missed_for_user(
         return []
     mine, before_discharge = _my_open_activities(user, memberships)
     mine = mine.filter(due_at__lt=now)
-    possible = _still_possible(before_discharge)
+    possible = _still_possible(before_discharge, now)
     items = _items(
         user,
         mine.exclude(possible),

@@ -63,3 +63,16 @@ def test_the_list_is_grouped_by_patient_the_most_urgent_patient_first(org):
     assert [g.episode for g in groups] == [sooner, later]
     assert groups[0].state == "overdue"
     assert all(i.episode == g.episode for g in groups for i in g.items)
+
+
+def test_the_discharge_paperwork_moves_to_missade_a_week_after_its_deadline(org, time_machine):
+    """Discharged today: the information transfer (due at the end of the discharge day) is to
+    do; eight days later it is a missed deadline, no longer something to do now."""
+    episode = late_admission(org)
+    actions.do_discharge(org.nurse, episode, "home")
+    assert "Överför information till berörda enheter" in titles(todo_for_user(org.nurse), episode)
+    time_machine.move_to(timezone.now() + dt.timedelta(days=9), tick=True)
+    assert "Överför information till berörda enheter" not in titles(
+        todo_for_user(org.nurse), episode
+    )
+    assert "Överför information till berörda enheter" in titles(missed_for_user(org.nurse), episode)
