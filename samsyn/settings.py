@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "deviations",
     "indicators",
     "sip",
+    "competence",
     "workspace",
     "continuity",
     "bench",
