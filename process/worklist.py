@@ -30,10 +30,10 @@ from process.models import (
 )
 
 UPCOMING_HORIZON = dt.timedelta(days=7)
-# Once the stay has ended, what belonged to the discharge itself (medication list, information
-# transfer, summary) can still be done late for a week; after that it is a missed deadline
-# ("Missade"), no longer something to do now.
-DISCHARGE_WORK_GRACE = dt.timedelta(days=7)
+# Once the stay has ended, an activity can still be done late for a week (the discharge day's
+# paperwork, a follow-up); after that it is a missed deadline ("Missade"), no longer something
+# to do now — the statistics and the deviation candidates still count it.
+ENDED_STAY_GRACE = dt.timedelta(days=7)
 _DEADLINE_RANK: dict[str, int] = {DeadlineKind.LEGAL: 0, DeadlineKind.AGREED: 1}
 
 
@@ -111,9 +111,9 @@ def _my_open_activities(
 
 def _still_possible(before_discharge: list[int], now: dt.datetime) -> Q:
     """Activities that can still be done in their episode's state: not of an exited stay, not
-    of a phase before discharge once the stay has ended, not of the discharge itself more than
-    `DISCHARGE_WORK_GRACE` after its deadline once the stay has ended, and, for an activity done
-    through a step, in a state the step's rule (`episodes.rules.RULES`) allows."""
+    of a phase before discharge once the stay has ended, not more than `ENDED_STAY_GRACE` past
+    its deadline once the stay has ended, and, for an activity done through a step, in a state
+    the step's rule (`episodes.rules.RULES`) allows."""
     by_step = Q(definition__step="")
     for step, rule in RULES.items():
         by_step |= Q(definition__step=step.value, episode__state__in=list(rule.states))
@@ -121,11 +121,7 @@ def _still_possible(before_discharge: list[int], now: dt.datetime) -> Q:
         by_step
         & ~Q(episode__state=EpisodeState.EXITED)
         & ~Q(episode__ended_at__isnull=False, definition_id__in=before_discharge)
-        & ~Q(
-            episode__ended_at__isnull=False,
-            definition__phase=Phase.DISCHARGE,
-            due_at__lt=now - DISCHARGE_WORK_GRACE,
-        )
+        & ~Q(episode__ended_at__isnull=False, due_at__lt=now - ENDED_STAY_GRACE)
     )
 
 

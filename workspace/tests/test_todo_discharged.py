@@ -65,7 +65,7 @@ def test_the_list_is_grouped_by_patient_the_most_urgent_patient_first(org):
     assert all(i.episode == g.episode for g in groups for i in g.items)
 
 
-def test_the_discharge_paperwork_moves_to_missade_a_week_after_its_deadline(org, time_machine):
+def test_work_of_an_ended_stay_moves_to_missade_a_week_after_its_deadline(org, time_machine):
     """Discharged today: the information transfer (due at the end of the discharge day) is to
     do; eight days later it is a missed deadline, no longer something to do now."""
     episode = late_admission(org)
