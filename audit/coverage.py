@@ -111,6 +111,20 @@ PAGES: dict[str, str] = {
     "reserve_list": READ,
     "reserve_csv": READ,
     "admin:continuity_*": NONE,  # units' telephone and mailbox for a downtime
+    # surveys (issue 15): the invitation loads the episode (survey.invite); answers are
+    # anonymous and the results are figures of groups of at least the threshold
+    "surveys:invite": READ,
+    "surveys:start": NONE,
+    "surveys:answer": NONE,
+    "surveys:paused": NONE,
+    "surveys:thanks": NONE,
+    "surveys:paper": NONE,
+    "surveys:results": NONE,
+    "surveys:results_csv": NONE,
+    "admin:surveys_*": NONE,
+    # governance (issue 14): groups, action plans, governing documents; no patient data
+    "governance:*": NONE,
+    "admin:governance_*": NONE,
     # the API's own pages; its operations are declared in API below
     "api:openapi-json": NONE,
     "api:openapi-view": NONE,

@@ -22,4 +22,5 @@ urlpatterns = [
     path("statistik/", include("indicators.urls")),
     path("reserv/", include("continuity.urls")),
     path("sip/", include("sip.urls")),
+    path("enkat/", include("surveys.urls")),
 ]

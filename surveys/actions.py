@@ -224,12 +224,17 @@ class IssuedInvitation:
     code: str  # shown once, on the printed invitation; only its hash is kept
 
 
-@transaction.atomic
 def create_invitation(user: User, episode_id, *, request=None) -> IssuedInvitation:
     """A one-time code for the individual of episode `episode_id`, made by a care role at
     the episode's ward during a measurement period (the episode is loaded through the
-    logging loader). An earlier unused code for the episode stops working."""
+    logging loader, outside the transaction, so a refused read stays logged). An earlier
+    unused code for the episode stops working."""
     episode = get_episode_for_user(user, episode_id, action="survey.invite", request=request)
+    return _issue(user, episode)
+
+
+@transaction.atomic
+def _issue(user: User, episode) -> IssuedInvitation:
     if episode.ward_id not in care_unit_ids(user):
         raise ActionError(
             _("Inbjudan till enkäten lämnas av den vårdande avdelningen."), code="forbidden"
@@ -441,6 +446,11 @@ def save_answers(
     return response
 
 
+def may_enter_paper(user: User) -> bool:
+    """Staff with a care role, process leaders and administrators type in paper answers."""
+    return bool(user.is_authenticated and (care_unit_ids(user) or may_define(user)))
+
+
 def enter_paper_answer(
     user: User,
     code_text: str,
@@ -451,7 +461,7 @@ def enter_paper_answer(
 ) -> Response:
     """A paper answer typed in by staff from the printed form's code: the same checks as a
     web answer, in one transaction, marked as entered from paper."""
-    if not user.is_authenticated or not (care_unit_ids(user) or may_define(user)):
+    if not may_enter_paper(user):
         raise ActionError(_("Pappersenkäter matas in av personal."), code="forbidden")
     with transaction.atomic():
         response = open_response(code_text, client=client, channel=Channel.PAPER)

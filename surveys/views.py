@@ -1,0 +1,189 @@
+"""The survey pages. Thin: load (logged), parse, call an action, render.
+
+- The ward's invitation for an episode (patient data: loaded through `episodes.access`).
+- The public answer pages: no login, the one-time code, pause and resume.
+- Staff's paper answer, and the process leaders' results.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from core.errors import ActionError
+from episodes.access import get_episode_for_user
+from surveys import actions, qr
+from surveys.models import QuestionKind, Respondent, Response
+
+SESSION_KEY = "survey_response"
+PAPER_KEY = "survey_paper"
+
+
+def _client(request) -> str:
+    return request.META.get("REMOTE_ADDR") or "unknown"
+
+
+# -- the ward's invitation ---------------------------------------------------------------------
+
+
+@login_required
+def invite(request, episode_id):
+    """GET: the episode and a button; POST: a new code, shown once on a printable page."""
+    if request.method == "POST":
+        try:
+            issued = actions.create_invitation(request.user, episode_id, request=request)
+        except ActionError as error:
+            return render(
+                request,
+                "surveys/invite.html",
+                {"episode": None, "episode_id": episode_id, "error": error.message},
+                status=400,
+            )
+        link = request.build_absolute_uri(reverse("surveys:start"))
+        coded = f"{link}?kod={issued.code}"
+        return render(
+            request,
+            "surveys/invitation_print.html",
+            {
+                "invitation": issued.invitation,
+                "code": actions.format_code(issued.code),
+                "link": link,
+                "qr": qr.svg(coded),
+            },
+        )
+    episode = get_episode_for_user(
+        request.user, episode_id, action="survey.invite", request=request
+    )
+    return render(request, "surveys/invite.html", {"episode": episode})
+
+
+# -- answering ---------------------------------------------------------------------------------
+
+
+def start(request):
+    """The code page: a code opens a new answer or the paused one."""
+    error = None
+    code = request.GET.get("kod", "")
+    if request.method == "POST":
+        code = request.POST.get("code", "")
+        try:
+            response = actions.open_response(code, client=_client(request))
+        except ActionError as refused:
+            error = refused.message
+        else:
+            request.session.cycle_key()
+            request.session[SESSION_KEY] = response.pk
+            return HttpResponseRedirect(reverse("surveys:answer"))
+    return render(
+        request,
+        "surveys/start.html",
+        {"code": code, "error": error},
+        status=400 if error else 200,
+    )
+
+
+def _form_rows(response: Response, values: dict[str, str], errors: dict[str, str]):
+    rows = []
+    for question in response.version.questions.all():
+        rows.append(
+            {
+                "question": question,
+                "value": values.get(question.key, ""),
+                "error": errors.get(question.key),
+                "options": list(question.scale()) if question.kind == QuestionKind.SCALE else [],
+            }
+        )
+    return rows
+
+
+def _saved_values(response: Response) -> dict[str, str]:
+    values = {}
+    for answer in response.answers.select_related("question"):
+        values[answer.question.key] = str(answer.value) if answer.value is not None else answer.text
+    return values
+
+
+def answer(request):
+    """The questions of the answer opened by a code (in this session); save for later or send."""
+    paper = bool(request.session.get(PAPER_KEY)) and request.user.is_authenticated
+    response = (
+        Response.objects.select_related("version", "plan")
+        .filter(pk=request.session.get(SESSION_KEY), submitted_at__isnull=True)
+        .first()
+    )
+    if response is None:
+        return HttpResponseRedirect(reverse("surveys:start"))
+    if request.method == "GET" and "lattlast" in request.GET:
+        response = actions.switch_version(response, request.GET["lattlast"] == "1")
+    errors: dict[str, str] = {}
+    values = _saved_values(response)
+    respondent = response.respondent
+    if request.method == "POST":
+        keys = [q.key for q in response.version.questions.all()]
+        values = {key: request.POST.get(f"q-{key}", "") for key in keys}
+        respondent = request.POST.get("respondent", "")
+        submit = "send" in request.POST
+        try:
+            actions.save_answers(response, values, respondent=respondent, submit=submit)
+        except ActionError as refused:
+            errors[refused.field or "form"] = refused.message
+        else:
+            if submit:
+                request.session.pop(SESSION_KEY, None)
+                request.session.pop(PAPER_KEY, None)
+                return HttpResponseRedirect(reverse("surveys:thanks"))
+            request.session.pop(SESSION_KEY, None)
+            return HttpResponseRedirect(reverse("surveys:paused"))
+    plan = response.plan
+    return render(
+        request,
+        "surveys/answer.html",
+        {
+            "response": response,
+            "version": response.version,
+            "rows": _form_rows(response, values, errors),
+            "errors": errors,
+            "respondent": respondent,
+            "respondents": Respondent.choices,
+            "easy_read_available": plan.easy_read_questionnaire_id is not None,
+            "paper": paper,
+        },
+        status=400 if errors else 200,
+    )
+
+
+def paused(request):
+    return render(request, "surveys/paused.html")
+
+
+def thanks(request):
+    return render(request, "surveys/thanks.html")
+
+
+@login_required
+def paper(request):
+    """Staff type in a paper answer: the form's code first, then the same questions."""
+    if not actions.may_enter_paper(request.user):
+        raise PermissionDenied(_("Pappersenkäter matas in av personal."))
+    error = None
+    code = ""
+    if request.method == "POST":
+        code = request.POST.get("code", "")
+        try:
+            response = actions.open_response(code, client=_client(request), channel="paper")
+        except ActionError as refused:
+            error = refused.message
+        else:
+            request.session[SESSION_KEY] = response.pk
+            request.session[PAPER_KEY] = True
+            return HttpResponseRedirect(reverse("surveys:answer"))
+    return render(
+        request,
+        "surveys/paper.html",
+        {"code": code, "error": error},
+        status=400 if error else 200,
+    )
