@@ -189,3 +189,10 @@ def test_the_payment_page_says_when_a_rate_is_missing(march, org, manager_client
         {"municipality": str(org.partille_area.municipality.public_id), "month": "2025-03"},
     )
     assert "Kan inte beräknas: dygnskostnad saknas för" in response.content.decode()
+
+
+def test_the_menu_offers_the_statistics_only_to_those_who_may_see_them(org, client):
+    client.force_login(org.nurse)
+    assert 'href="/statistik/"' not in client.get("/").content.decode()
+    client.force_login(org.manager)
+    assert 'href="/statistik/"' in client.get("/").content.decode()
