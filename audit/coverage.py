@@ -170,6 +170,9 @@ API: dict[str, str] = {
     "POST /api/deviations/check-text": NONE,  # checks free text for identity numbers
     "POST /api/deviations": ACTION,
     "POST /api/deviations/*": ACTION,
+    # governance (issue 14): plans and documents, no patient data
+    "GET /api/governance/*": NONE,
+    "POST /api/governance/*": NONE,
     "POST /api/episodes": ACTION,
     "POST /api/episodes/{id}/*": ACTION,
     "POST /api/messages/{id}/acknowledge": ACTION,

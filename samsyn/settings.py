@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "indicators",
     "sip",
     "competence",
+    "governance",  # groups, action plans, governing documents (issue 14)
     "workspace",
     "continuity",
     "bench",

@@ -22,5 +22,6 @@ urlpatterns = [
     path("statistik/", include("indicators.urls")),
     path("reserv/", include("continuity.urls")),
     path("sip/", include("sip.urls")),
+    path("styrning/", include("governance.urls")),
     path("enkat/", include("surveys.urls")),
 ]

@@ -1,0 +1,681 @@
+"""Every change in governance: each `do_*` checks, writes and records a `ChangeRecord` in one
+transaction, or raises `ActionError` (a Swedish message naming the field) and changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from core.errors import ActionError
+from governance.access import is_governance_admin, may_manage_documents, require_edit
+from governance.metrics import metric_filters, value_of
+from governance.models import (
+    UNIT_OF_MEASURE,
+    ActionPlan,
+    ActivityState,
+    ActivityStatus,
+    ChangeRecord,
+    DocumentKind,
+    FocusArea,
+    FollowUp,
+    GoverningDocument,
+    Group,
+    GroupKind,
+    GroupMember,
+    GroupRole,
+    ManualValue,
+    Metric,
+    MetricKind,
+    MetricReading,
+    MetricUnit,
+    PlanActivity,
+    SubGoal,
+)
+from indicators.definitions import BY_KEY
+from indicators.periods import Period
+from organisations.models import Area, Lane, Principal, User
+from process.models import ActivityDefinition
+
+MAX_TEXT = 4000
+MAX_SHORT = 300
+# The filters of the statistics (`indicators.filters.Filters`), by their GET parameter names.
+FILTER_NAMES = ("principal", "municipality", "area", "unit", "lane", "unit_area")
+
+
+def _record(actor: User | None, change: str, subject, **data) -> None:
+    ChangeRecord.objects.create(
+        actor=actor,
+        kind=change,
+        subject=type(subject).__name__,
+        subject_id=str(getattr(subject, "public_id", None) or subject.pk),
+        data=data,
+    )
+
+
+def _text(value: str | None, *, field: str, limit: int = MAX_TEXT, required: bool = False) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise ActionError(_("Fältet måste fyllas i."), code="required", field=field)
+    if len(value) > limit:
+        raise ActionError(
+            _("Texten är för lång (%(length)d tecken, högst %(limit)d).")
+            % {"length": len(value), "limit": limit},
+            code="too_long",
+            field=field,
+        )
+    return value
+
+
+# -- groups ---------------------------------------------------------------------------------------
+
+
+def _require_admin(actor: User) -> None:
+    if not is_governance_admin(actor):
+        raise ActionError(
+            _("Bara en administratör får ändra samverkansstrukturen."), code="forbidden"
+        )
+
+
+def _check_no_loop(group: Group | None, parent: Group | None) -> None:
+    seen = set()
+    while parent is not None:
+        if group is not None and parent.pk == group.pk or parent.pk in seen:
+            raise ActionError(
+                _("En grupp kan inte rapportera till sig själv, direkt eller via andra grupper."),
+                code="loop",
+                field="parent",
+            )
+        seen.add(parent.pk)
+        parent = parent.parent
+
+
+@transaction.atomic
+def do_create_group(
+    actor: User,
+    *,
+    name: str,
+    kind: str,
+    parent: Group | None = None,
+    area: Area | None = None,
+    description: str = "",
+) -> Group:
+    _require_admin(actor)
+    name = _text(name, field="name", limit=200, required=True)
+    if kind not in GroupKind.values:
+        raise ActionError(_("Välj en typ av grupp."), code="invalid", field="kind")
+    if Group.objects.filter(name__iexact=name).exists():
+        raise ActionError(_("Det finns redan en grupp med det namnet."), code="taken", field="name")
+    group = Group.objects.create(
+        name=name,
+        kind=kind,
+        parent=parent,
+        area=area,
+        description=_text(description, field="description"),
+    )
+    _record(
+        actor, "group_created", group, name=name, group_kind=kind, parent=parent and parent.name
+    )
+    return group
+
+
+@transaction.atomic
+def do_set_parent(actor: User, group: Group, parent: Group | None) -> Group:
+    _require_admin(actor)
+    _check_no_loop(group, parent)
+    before = group.parent.name if group.parent else None
+    group.parent = parent
+    group.save(update_fields=["parent"])
+    _record(actor, "group_moved", group, before=before, after=parent.name if parent else None)
+    return group
+
+
+@transaction.atomic
+def do_add_member(
+    actor: User,
+    group: Group,
+    *,
+    role: str,
+    user: User | None = None,
+    title: str = "",
+    organisation: Principal | None = None,
+    mandate: str = "",
+) -> GroupMember:
+    _require_admin(actor)
+    if role not in GroupRole.values:
+        raise ActionError(_("Välj en roll i gruppen."), code="invalid", field="role")
+    title = _text(title, field="title", limit=200)
+    if user is None and not title:
+        raise ActionError(
+            _("Ange en användare eller en funktion (t.ex. ”Enhetschef hemtjänst”)."),
+            code="required",
+            field="title",
+        )
+    member = GroupMember.objects.create(
+        group=group,
+        user=user,
+        title=title,
+        organisation=organisation,
+        role=role,
+        mandate=_text(mandate, field="mandate", limit=400),
+    )
+    _record(actor, "member_added", group, member=member.display_name, role=role)
+    return member
+
+
+# -- action plans ---------------------------------------------------------------------------------
+
+
+@dataclass
+class ActivityInput:
+    text: str
+    responsible_organisation: Principal | None = None
+    responsible_role: str = ""
+    responsible_person: str = ""
+
+
+@dataclass
+class MetricInput:
+    kind: str  # live | manual
+    indicator_key: str = ""
+    filters: dict[str, str] | None = None  # None: the group's area
+    name: str = ""
+    unit: str = ""
+    target: float | None = None
+
+
+@dataclass
+class SubGoalInput:
+    text: str
+    communication_plan: str = ""
+    result: str = ""
+    activities: list[ActivityInput] = field(default_factory=list)
+    metrics: list[MetricInput] = field(default_factory=list)
+
+
+@dataclass
+class FocusAreaInput:
+    title: str
+    sub_goals: list[SubGoalInput] = field(default_factory=list)
+
+
+@dataclass
+class PlanInput:
+    title: str
+    period_start: dt.date
+    period_end: dt.date
+    purpose: str = ""
+    target_group: str = ""
+    goal: str = ""
+    basis: str = ""
+    follow_ups_per_year: int = 2
+    focus_areas: list[FocusAreaInput] = field(default_factory=list)
+
+
+def _check_period(start: dt.date, end: dt.date) -> None:
+    if end < start:
+        raise ActionError(
+            _("Planperiodens slut ligger före dess början."),
+            code="period_reversed",
+            field="period_end",
+        )
+    if (end - start).days > 5 * 366:
+        raise ActionError(
+            _("En handlingsplan gäller högst fem år."), code="period_too_long", field="period_end"
+        )
+
+
+def _activity_fields(data: ActivityInput, prefix: str = "") -> dict:
+    values = dict(
+        text=_text(data.text, field=f"{prefix}text", required=True),
+        responsible_organisation=data.responsible_organisation,
+        responsible_role=_text(data.responsible_role, field=f"{prefix}responsible_role", limit=200),
+        responsible_person=_text(
+            data.responsible_person, field=f"{prefix}responsible_person", limit=200
+        ),
+    )
+    if not (
+        values["responsible_organisation"]
+        or values["responsible_role"]
+        or values["responsible_person"]
+    ):
+        raise ActionError(
+            _("Ange vem som är ansvarig för aktiviteten: organisation, roll eller person."),
+            code="responsible_required",
+            field=f"{prefix}responsible",
+        )
+    return values
+
+
+def _metric_fields(data: MetricInput, group: Group, prefix: str = "") -> dict:
+    """The checked columns of a metric; refuses an unknown indicator, a filter the statistics
+    do not take, a target in another unit than the indicator's."""
+    target = data.target
+    if data.kind == MetricKind.LIVE:
+        indicator = BY_KEY.get((data.indicator_key or "").strip())
+        if indicator is None:
+            raise ActionError(
+                _("Nyckeltalet ”%(key)s” finns inte i statistiken.") % {"key": data.indicator_key},
+                code="unknown_indicator",
+                field=f"{prefix}indicator_key",
+            )
+        if data.filters is None:
+            filters = {"area": str(group.area.public_id)} if group.area else {}
+        else:
+            filters = {k: str(v).strip() for k, v in data.filters.items() if str(v).strip()}
+        for name in filters:
+            if name not in FILTER_NAMES:
+                raise ActionError(
+                    _("Nyckeltalet ”%(name)s” kan inte filtreras på ”%(filter)s”.")
+                    % {"name": indicator.name, "filter": name},
+                    code="unknown_filter",
+                    field=f"{prefix}filters.{name}",
+                )
+        probe = Metric(kind=MetricKind.LIVE, indicator_key=indicator.key, filters=filters)
+        try:
+            metric_filters(probe)
+        except ActionError as error:
+            raise ActionError(
+                error.message, code=error.code, field=f"{prefix}filters.{error.field}"
+            ) from None
+        expected = UNIT_OF_MEASURE[indicator.measure]
+        unit = (data.unit or expected).strip()
+        if unit != expected:
+            raise ActionError(
+                _("Målvärdet för ”%(name)s” anges i %(expected)s, inte i %(given)s.")
+                % {
+                    "name": indicator.name,
+                    "expected": MetricUnit(expected).label,
+                    "given": MetricUnit(unit).label if unit in MetricUnit.values else unit,
+                },
+                code="wrong_unit",
+                field=f"{prefix}unit",
+            )
+        name = indicator.name
+    elif data.kind == MetricKind.MANUAL:
+        name = _text(data.name, field=f"{prefix}name", limit=MAX_SHORT, required=True)
+        unit = (data.unit or "").strip()
+        if unit not in MetricUnit.values:
+            raise ActionError(
+                _("Välj en enhet för måttet (procent, antal, dagar, timmar eller tal)."),
+                code="invalid_unit",
+                field=f"{prefix}unit",
+            )
+        filters = {}
+    else:
+        raise ActionError(
+            _("Välj om måttet mäts i Samsyn eller förs in för hand."),
+            code="invalid",
+            field=f"{prefix}kind",
+        )
+    if target is not None:
+        if unit == MetricUnit.PERCENT and not 0 <= target <= 100:
+            raise ActionError(
+                _("Ett målvärde i procent ligger mellan 0 och 100."),
+                code="wrong_unit",
+                field=f"{prefix}target",
+            )
+        if unit == MetricUnit.COUNT and (target < 0 or target != int(target)):
+            raise ActionError(
+                _("Ett målvärde i antal är ett heltal, 0 eller större."),
+                code="wrong_unit",
+                field=f"{prefix}target",
+            )
+        if target < 0:
+            raise ActionError(
+                _("Målvärdet kan inte vara negativt."), code="out_of_range", field=f"{prefix}target"
+            )
+    return dict(
+        kind=data.kind,
+        name=name,
+        indicator_key=data.indicator_key.strip() if data.kind == MetricKind.LIVE else "",
+        filters=filters,
+        unit=unit,
+        target=target,
+    )
+
+
+def _add_sub_goal(focus: FocusArea, data: SubGoalInput, position: int, prefix: str) -> SubGoal:
+    sub_goal = SubGoal.objects.create(
+        focus_area=focus,
+        position=position,
+        text=_text(data.text, field=f"{prefix}text", required=True),
+        communication_plan=_text(data.communication_plan, field=f"{prefix}communication_plan"),
+        result=_text(data.result, field=f"{prefix}result"),
+    )
+    for i, activity in enumerate(data.activities):
+        PlanActivity.objects.create(
+            sub_goal=sub_goal,
+            position=i,
+            **_activity_fields(activity, f"{prefix}activities.{i}."),
+        )
+    group = focus.plan.group
+    for i, metric in enumerate(data.metrics):
+        Metric.objects.create(
+            sub_goal=sub_goal, **_metric_fields(metric, group, f"{prefix}metrics.{i}.")
+        )
+    return sub_goal
+
+
+@transaction.atomic
+def do_create_plan(actor: User, group: Group, data: PlanInput) -> ActionPlan:
+    """A plan with its focus areas, sub-goals, activities and metrics, all or nothing."""
+    require_edit(actor, group)
+    _check_period(data.period_start, data.period_end)
+    if data.follow_ups_per_year not in (1, 2, 3, 4):
+        raise ActionError(
+            _("Uppföljning sker en till fyra gånger per år."),
+            code="out_of_range",
+            field="follow_ups_per_year",
+        )
+    plan = ActionPlan.objects.create(
+        group=group,
+        title=_text(data.title, field="title", limit=200, required=True),
+        period_start=data.period_start,
+        period_end=data.period_end,
+        purpose=_text(data.purpose, field="purpose"),
+        target_group=_text(data.target_group, field="target_group"),
+        goal=_text(data.goal, field="goal"),
+        basis=_text(data.basis, field="basis"),
+        follow_ups_per_year=data.follow_ups_per_year,
+        created_by=actor,
+    )
+    for i, focus_data in enumerate(data.focus_areas):
+        prefix = f"focus_areas.{i}."
+        focus = FocusArea.objects.create(
+            plan=plan,
+            position=i,
+            title=_text(focus_data.title, field=f"{prefix}title", limit=MAX_SHORT, required=True),
+        )
+        for j, sub_goal in enumerate(focus_data.sub_goals):
+            _add_sub_goal(focus, sub_goal, j, f"{prefix}sub_goals.{j}.")
+    _record(actor, "plan_created", plan, title=plan.title, group=group.name)
+    return plan
+
+
+@transaction.atomic
+def do_add_focus_area(actor: User, plan: ActionPlan, title: str) -> FocusArea:
+    require_edit(actor, plan.group)
+    focus = FocusArea.objects.create(
+        plan=plan,
+        position=plan.focus_areas.count(),
+        title=_text(title, field="title", limit=MAX_SHORT, required=True),
+    )
+    _record(actor, "focus_area_added", plan, title=focus.title)
+    return focus
+
+
+@transaction.atomic
+def do_add_sub_goal(actor: User, focus: FocusArea, data: SubGoalInput) -> SubGoal:
+    require_edit(actor, focus.plan.group)
+    sub_goal = _add_sub_goal(focus, data, focus.sub_goals.count(), "")
+    _record(actor, "sub_goal_added", focus.plan, text=sub_goal.text)
+    return sub_goal
+
+
+@transaction.atomic
+def do_add_activity(actor: User, sub_goal: SubGoal, data: ActivityInput) -> PlanActivity:
+    plan = sub_goal.focus_area.plan
+    require_edit(actor, plan.group)
+    activity = PlanActivity.objects.create(
+        sub_goal=sub_goal, position=sub_goal.activities.count(), **_activity_fields(data)
+    )
+    _record(actor, "activity_added", plan, text=activity.text, responsible=activity.responsible)
+    return activity
+
+
+@transaction.atomic
+def do_add_metric(actor: User, sub_goal: SubGoal, data: MetricInput) -> Metric:
+    plan = sub_goal.focus_area.plan
+    require_edit(actor, plan.group)
+    metric = Metric.objects.create(sub_goal=sub_goal, **_metric_fields(data, plan.group))
+    _record(actor, "metric_added", plan, name=metric.name, metric_kind=metric.kind)
+    return metric
+
+
+@transaction.atomic
+def do_record_manual_value(
+    actor: User, metric: Metric, *, value: float, measured_on: dt.date
+) -> ManualValue:
+    plan = metric.sub_goal.focus_area.plan
+    require_edit(actor, plan.group)
+    if metric.kind != MetricKind.MANUAL:
+        raise ActionError(
+            _("Måttet mäts i Samsyn: dess värde förs inte in för hand."),
+            code="live_metric",
+            field="value",
+        )
+    if value < 0 or (metric.unit == MetricUnit.PERCENT and value > 100):
+        raise ActionError(
+            _("Värdet ligger utanför det möjliga för måttets enhet."),
+            code="out_of_range",
+            field="value",
+        )
+    row = ManualValue.objects.create(
+        metric=metric, value=value, measured_on=measured_on, recorded_by=actor
+    )
+    _record(actor, "manual_value", plan, metric=metric.name, value=value, on=str(measured_on))
+    return row
+
+
+@dataclass
+class StatusInput:
+    activity_id: int
+    state: str
+    result: str = ""
+
+
+@dataclass
+class FollowUpInput:
+    held_on: dt.date
+    covers_start: dt.date
+    covers_end: dt.date
+    notes: str = ""
+    statuses: list[StatusInput] = field(default_factory=list)
+
+
+@transaction.atomic
+def do_hold_follow_up(actor: User, plan: ActionPlan, data: FollowUpInput) -> FollowUp:
+    """A follow-up of part of the plan period: each activity's status and result, and every
+    metric's value for the period followed up, kept as it was (earlier follow-ups stay)."""
+    require_edit(actor, plan.group)
+    if data.covers_end < data.covers_start:
+        raise ActionError(
+            _("Uppföljningsperiodens slut ligger före dess början."),
+            code="period_reversed",
+            field="covers_end",
+        )
+    if data.covers_start < plan.period_start or data.covers_end > plan.period_end:
+        raise ActionError(
+            _("Uppföljningen måste gälla en period inom planens period (%(start)s – %(end)s).")
+            % {"start": plan.period_start, "end": plan.period_end},
+            code="outside_plan_period",
+            field="covers_start" if data.covers_start < plan.period_start else "covers_end",
+        )
+    if data.held_on < data.covers_start:
+        raise ActionError(
+            _("Uppföljningsmötet kan inte hållas före perioden det följer upp."),
+            code="held_before_period",
+            field="held_on",
+        )
+    activities = {a.pk: a for a in PlanActivity.objects.filter(sub_goal__focus_area__plan=plan)}
+    follow_up = FollowUp.objects.create(
+        plan=plan,
+        held_on=data.held_on,
+        covers_start=data.covers_start,
+        covers_end=data.covers_end,
+        notes=_text(data.notes, field="notes"),
+        recorded_by=actor,
+    )
+    seen = set()
+    for i, status in enumerate(data.statuses):
+        activity = activities.get(status.activity_id)
+        if activity is None or status.activity_id in seen:
+            raise ActionError(
+                _("Aktiviteten hör inte till planen eller står två gånger."),
+                code="unknown_activity",
+                field=f"statuses.{i}.activity",
+            )
+        if status.state not in ActivityState.values:
+            raise ActionError(
+                _("Välj en status för aktiviteten."), code="invalid", field=f"statuses.{i}.state"
+            )
+        seen.add(status.activity_id)
+        ActivityStatus.objects.create(
+            follow_up=follow_up,
+            activity=activity,
+            state=status.state,
+            result=_text(status.result, field=f"statuses.{i}.result"),
+        )
+    period = Period.custom(data.covers_start, data.covers_end)
+    for metric in Metric.objects.filter(sub_goal__focus_area__plan=plan):
+        MetricReading.objects.create(
+            follow_up=follow_up, metric=metric, value=value_of(metric, period)
+        )
+    _record(
+        actor,
+        "follow_up_held",
+        plan,
+        held_on=str(data.held_on),
+        covers=[str(data.covers_start), str(data.covers_end)],
+        statuses=len(seen),
+    )
+    return follow_up
+
+
+# -- governing documents --------------------------------------------------------------------------
+
+
+@dataclass
+class DocumentInput:
+    title: str
+    kind: str
+    valid_from: dt.date
+    valid_to: dt.date | None = None
+    version: str = ""
+    owner_group: Group | None = None
+    owner_organisation: Principal | None = None
+    next_review: dt.date | None = None
+    link: str = ""
+    summary: str = ""
+    lanes: list[str] = field(default_factory=list)
+    activity_keys: list[str] = field(default_factory=list)
+    contact: str = ""
+    replaces: GoverningDocument | None = None
+
+
+def _require_documents(actor: User) -> None:
+    if not may_manage_documents(actor):
+        raise ActionError(
+            _("Bara processledare och administratörer för registret över styrande dokument."),
+            code="forbidden",
+        )
+
+
+def _check_replacement(document: GoverningDocument, replaced_by: GoverningDocument) -> None:
+    """Refuses a replaced-by chain that comes back to `document`."""
+    current: GoverningDocument | None = replaced_by
+    seen = set()
+    while current is not None:
+        if current.pk == document.pk or current.pk in seen:
+            raise ActionError(
+                _("Dokumentet kan inte ersättas av sig självt, direkt eller via andra dokument."),
+                code="replacement_loop",
+                field="replaced_by",
+            )
+        seen.add(current.pk)
+        current = current.replaced_by
+
+
+def _document_fields(data: DocumentInput) -> dict:
+    if data.kind not in DocumentKind.values:
+        raise ActionError(_("Välj vilken sorts dokument det är."), code="invalid", field="kind")
+    if data.valid_to is not None and data.valid_to < data.valid_from:
+        raise ActionError(
+            _("Dokumentet kan inte sluta gälla före den dag det börjar gälla."),
+            code="validity_reversed",
+            field="valid_to",
+        )
+    link = (data.link or "").strip()
+    if link:
+        try:
+            URLValidator(schemes=["http", "https"])(link)
+        except ValidationError:
+            raise ActionError(
+                _("Länken ska vara en webbadress som börjar med https://."),
+                code="invalid_link",
+                field="link",
+            ) from None
+    for lane in data.lanes:
+        if lane not in Lane.values:
+            raise ActionError(_("Okänd simbana."), code="unknown", field="lanes")
+    keys = sorted({k.strip() for k in data.activity_keys if k.strip()})
+    known = set(ActivityDefinition.objects.filter(key__in=keys).values_list("key", flat=True))
+    unknown = [k for k in keys if k not in known]
+    if unknown:
+        raise ActionError(
+            _("Aktiviteten %(keys)s finns inte i arbetsbeskrivningen.")
+            % {"keys": ", ".join(unknown)},
+            code="unknown_activity",
+            field="activity_keys",
+        )
+    return dict(
+        title=_text(data.title, field="title", limit=MAX_SHORT, required=True),
+        kind=data.kind,
+        valid_from=data.valid_from,
+        valid_to=data.valid_to,
+        version=_text(data.version, field="version", limit=40),
+        owner_group=data.owner_group,
+        owner_organisation=data.owner_organisation,
+        next_review=data.next_review,
+        link=link,
+        summary=_text(data.summary, field="summary", limit=20000),
+        lanes=sorted(set(data.lanes)),
+        activity_keys=keys,
+        contact=_text(data.contact, field="contact", limit=MAX_SHORT),
+    )
+
+
+@transaction.atomic
+def do_register_document(actor: User, data: DocumentInput) -> GoverningDocument:
+    """A document in the register; with `replaces`, the earlier version is marked replaced
+    by this one (and so no longer in force)."""
+    _require_documents(actor)
+    document = GoverningDocument.objects.create(**_document_fields(data))
+    if data.replaces is not None:
+        old = GoverningDocument.objects.select_for_update().get(pk=data.replaces.pk)
+        if old.replaced_by_id is not None:
+            raise ActionError(
+                _("Dokumentet är redan ersatt av ett annat."),
+                code="already_replaced",
+                field="replaces",
+            )
+        _check_replacement(old, document)
+        old.replaced_by = document
+        old.save(update_fields=["replaced_by"])
+        _record(actor, "document_replaced", old, replaced_by=str(document.public_id))
+    _record(actor, "document_registered", document, title=document.title)
+    return document
+
+
+@transaction.atomic
+def do_set_replaced_by(
+    actor: User, document: GoverningDocument, replaced_by: GoverningDocument | None
+) -> GoverningDocument:
+    _require_documents(actor)
+    if replaced_by is not None:
+        _check_replacement(document, replaced_by)
+    document.replaced_by = replaced_by
+    document.save(update_fields=["replaced_by"])
+    _record(
+        actor,
+        "document_replaced",
+        document,
+        replaced_by=str(replaced_by.public_id) if replaced_by else None,
+    )
+    return document

@@ -1,0 +1,153 @@
+"""The governance pages' forms: they parse only; the rules are the actions'."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core import submissions
+from governance.models import (
+    ActivityState,
+    DocumentKind,
+    GoverningDocument,
+    Group,
+    MetricKind,
+    MetricUnit,
+)
+from indicators.definitions import INDICATORS
+from organisations.models import Area, Lane, Principal
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TEXT = forms.Textarea(attrs={"rows": 3})
+
+
+class KeyedForm(forms.Form):
+    """Every form carries a one-time key, so a resubmission changes nothing."""
+
+    submission_key = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        # Several forms share a page: ids named by the form keep them unique.
+        kwargs.setdefault("auto_id", f"{type(self).__name__.lower()}_%s")
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("submission_key", submissions.new_key())
+
+
+class PlanForm(KeyedForm):
+    title = forms.CharField(label=_("Rubrik"), max_length=200)
+    period_start = forms.DateField(label=_("Perioden börjar"), widget=DATE)
+    period_end = forms.DateField(label=_("Perioden slutar"), widget=DATE)
+    purpose = forms.CharField(label=_("Övergripande syfte"), required=False, widget=TEXT)
+    target_group = forms.CharField(label=_("Målgrupp"), required=False, widget=TEXT)
+    goal = forms.CharField(label=_("Mål"), required=False, widget=TEXT)
+    basis = forms.CharField(label=_("Underlag"), required=False, widget=TEXT)
+    follow_ups_per_year = forms.TypedChoiceField(
+        label=_("Uppföljningar per år"), choices=[(1, "1"), (2, "2")], coerce=int, initial=2
+    )
+
+
+class FocusAreaForm(KeyedForm):
+    title = forms.CharField(label=_("Fokusområde"), max_length=300)
+
+
+class SubGoalForm(KeyedForm):
+    text = forms.CharField(label=_("Delmål"), widget=TEXT)
+    communication_plan = forms.CharField(label=_("Kommunikationsplan"), required=False, widget=TEXT)
+
+
+class ActivityForm(KeyedForm):
+    text = forms.CharField(label=_("Aktivitet"), widget=TEXT)
+    responsible_organisation = forms.ModelChoiceField(
+        label=_("Ansvarig organisation"),
+        queryset=Principal.objects.order_by("name"),
+        required=False,
+        empty_label=_("Ingen vald"),
+    )
+    responsible_role = forms.CharField(label=_("Ansvarig roll"), required=False, max_length=200)
+    responsible_person = forms.CharField(label=_("Ansvarig person"), required=False, max_length=200)
+
+
+class MetricForm(KeyedForm):
+    kind = forms.ChoiceField(label=_("Sort"), choices=MetricKind.choices)
+    indicator_key = forms.ChoiceField(
+        label=_("Nyckeltal i statistiken (mäts i Samsyn)"),
+        choices=[("", _("Inget"))] + [(i.key, i.name) for i in INDICATORS],
+        required=False,
+    )
+    area = forms.ModelChoiceField(
+        label=_("Område (NOSAM) där den enskilde bor"),
+        queryset=Area.objects.order_by("name"),
+        required=False,
+        empty_label=_("Gruppens område"),
+        to_field_name="public_id",
+    )
+    name = forms.CharField(label=_("Namn (mått som förs in för hand)"), required=False)
+    unit = forms.ChoiceField(
+        label=_("Enhet"), choices=[("", _("Nyckeltalets"))] + MetricUnit.choices, required=False
+    )
+    target = forms.FloatField(label=_("Målvärde"), required=False)
+
+
+class ManualValueForm(KeyedForm):
+    value = forms.FloatField(label=_("Värde"))
+    measured_on = forms.DateField(label=_("Mätt den"), widget=DATE)
+
+
+class FollowUpForm(KeyedForm):
+    held_on = forms.DateField(label=_("Mötet hölls"), widget=DATE)
+    covers_start = forms.DateField(label=_("Följer upp från"), widget=DATE)
+    covers_end = forms.DateField(label=_("Följer upp till och med"), widget=DATE)
+    notes = forms.CharField(label=_("Anteckningar"), required=False, widget=TEXT)
+
+    def __init__(self, *args, activities=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.activities = list(activities)
+        for activity in self.activities:
+            self.fields[f"state_{activity.pk}"] = forms.ChoiceField(
+                label=_("Status: %(text)s") % {"text": activity.text[:80]},
+                choices=ActivityState.choices,
+            )
+            self.fields[f"result_{activity.pk}"] = forms.CharField(
+                label=_("Resultat: %(text)s") % {"text": activity.text[:80]},
+                required=False,
+                widget=TEXT,
+            )
+
+
+class DocumentForm(KeyedForm):
+    title = forms.CharField(label=_("Titel"), max_length=300)
+    kind = forms.ChoiceField(label=_("Sort"), choices=DocumentKind.choices)
+    version = forms.CharField(label=_("Version"), required=False, max_length=40)
+    owner_group = forms.ModelChoiceField(
+        label=_("Ägare (grupp)"), queryset=Group.objects.all(), required=False
+    )
+    owner_organisation = forms.ModelChoiceField(
+        label=_("Ägare (organisation)"), queryset=Principal.objects.order_by("name"), required=False
+    )
+    valid_from = forms.DateField(label=_("Gäller från"), widget=DATE)
+    valid_to = forms.DateField(label=_("Gäller till och med"), required=False, widget=DATE)
+    next_review = forms.DateField(label=_("Nästa revision"), required=False, widget=DATE)
+    link = forms.CharField(label=_("Länk"), required=False, max_length=500)
+    summary = forms.CharField(
+        label=_("Sammanfattning och sökbar text"), required=False, widget=TEXT
+    )
+    lanes = forms.MultipleChoiceField(
+        label=_("Simbanor"),
+        choices=Lane.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    activity_keys = forms.CharField(
+        label=_("Aktiviteter i arbetsbeskrivningen (nycklar, kommaseparerade)"),
+        required=False,
+        help_text=_("T.ex. SV-01, KB-02"),
+    )
+    contact = forms.CharField(label=_("Vem man frågar om tolkning"), required=False)
+    replaces = forms.ModelChoiceField(
+        label=_("Ersätter"),
+        queryset=GoverningDocument.objects.filter(replaced_by__isnull=True),
+        required=False,
+        empty_label=_("Inget"),
+        to_field_name="public_id",
+    )

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from governance import views
+
+app_name = "governance"
+
+urlpatterns = [
+    path("", views.structure, name="structure"),
+    path("grupp/<uuid:public_id>/", views.group_page, name="group"),
+    path("grupp/<uuid:public_id>/ny-plan/", views.plan_new, name="plan_new"),
+    path("plan/<uuid:public_id>/", views.plan_page, name="plan"),
+    path("plan/<uuid:public_id>/handlingsplan.pdf", views.plan_pdf, name="plan_pdf"),
+    path("plan/<uuid:public_id>/<str:name>/", views.plan_act, name="plan_act"),
+    path("dokument/", views.document_list, name="documents"),
+    path("dokument/nytt/", views.document_new, name="document_new"),
+    path("dokument/<uuid:public_id>/", views.document_page, name="document"),
+]

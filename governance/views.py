@@ -1,0 +1,410 @@
+"""The governance pages. Thin: parse, call an action, render. No patient data here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from core import submissions
+from core.errors import ActionError
+from governance import actions, documents
+from governance.access import may_edit_group, may_manage_documents
+from governance.forms import (
+    ActivityForm,
+    DocumentForm,
+    FocusAreaForm,
+    FollowUpForm,
+    KeyedForm,
+    ManualValueForm,
+    MetricForm,
+    PlanForm,
+    SubGoalForm,
+)
+from governance.metrics import metric_row, plan_period_so_far
+from governance.models import (
+    ActionPlan,
+    FocusArea,
+    GoverningDocument,
+    Group,
+    GroupMember,
+    Metric,
+    PlanActivity,
+    SubGoal,
+)
+
+
+def _apply_error(form, error: ActionError) -> None:
+    name = (error.field or "").split(".")[0]
+    if name in form.fields:
+        form.add_error(name, error.message)
+    elif name == "filters" and "area" in form.fields:
+        form.add_error("area", error.message)
+    else:
+        form.add_error(None, error.message)
+
+
+def _run(form, user, call) -> bool:
+    """Run `call` with the form's one-time key claimed, in one transaction; a refusal goes to
+    the form (nothing written)."""
+    try:
+        with transaction.atomic():
+            submissions.claim(form.cleaned_data.get("submission_key"), user)
+            call()
+    except ActionError as error:
+        _apply_error(form, error)
+        return False
+    return True
+
+
+# -- the collaboration structure ------------------------------------------------------------------
+
+
+def _tree(groups: list[Group]) -> list[dict]:
+    children: dict[int | None, list[Group]] = {}
+    for group in groups:
+        children.setdefault(group.parent_id, []).append(group)
+
+    def node(group: Group) -> dict:
+        return {"group": group, "children": [node(c) for c in children.get(group.pk, [])]}
+
+    return [node(g) for g in children.get(None, [])]
+
+
+def _groups():
+    return Group.objects.select_related("area").prefetch_related(
+        Prefetch(
+            "members",
+            queryset=GroupMember.objects.select_related("user", "organisation"),
+        ),
+        "plans",
+    )
+
+
+@login_required
+def structure(request):
+    """The groups and who reports to whom, each with its members and plans."""
+    return render(request, "governance/structure.html", {"tree": _tree(list(_groups()))})
+
+
+@login_required
+def group_page(request, public_id):
+    group = get_object_or_404(_groups(), public_id=public_id)
+    return render(
+        request,
+        "governance/group.html",
+        {
+            "group": group,
+            "children": group.children.all(),
+            "may_edit": may_edit_group(request.user, group),
+            "documents": group.documents.all(),
+        },
+    )
+
+
+# -- action plans ---------------------------------------------------------------------------------
+
+
+@login_required
+def plan_new(request, public_id):
+    group = get_object_or_404(Group, public_id=public_id)
+    if not may_edit_group(request.user, group):
+        return render(request, "403.html", status=403)
+    form = PlanForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        created: list[ActionPlan] = []
+        data = form.cleaned_data
+        plan_input = actions.PlanInput(
+            title=data["title"],
+            period_start=data["period_start"],
+            period_end=data["period_end"],
+            purpose=data["purpose"],
+            target_group=data["target_group"],
+            goal=data["goal"],
+            basis=data["basis"],
+            follow_ups_per_year=data["follow_ups_per_year"],
+        )
+        if _run(
+            form,
+            request.user,
+            lambda: created.append(actions.do_create_plan(request.user, group, plan_input)),
+        ):
+            return HttpResponseRedirect(reverse("governance:plan", args=[created[0].public_id]))
+    return render(
+        request, "governance/plan_new.html", {"group": group, "form": form}, status=_status(form)
+    )
+
+
+def _status(form) -> int:
+    return 400 if form.is_bound and form.errors else 200
+
+
+def _plan_context(plan: ActionPlan) -> dict:
+    period = plan_period_so_far(plan)
+    focus_areas = list(
+        plan.focus_areas.prefetch_related(
+            "sub_goals__activities__responsible_organisation",
+            "sub_goals__metrics",
+        )
+    )
+    rows = {}
+    for focus in focus_areas:
+        for sub_goal in focus.sub_goals.all():
+            sub_goal.metric_rows = [  # type: ignore[attr-defined]
+                metric_row(m, period) for m in sub_goal.metrics.all()
+            ]
+            for row in sub_goal.metric_rows:  # type: ignore[attr-defined]
+                rows[row.metric.pk] = row
+    follow_ups = list(
+        plan.follow_ups.prefetch_related("statuses__activity", "readings__metric").order_by(
+            "-held_on", "-id"
+        )
+    )
+    latest: dict[int, object] = {}
+    for follow_up in reversed(follow_ups):  # oldest first, so the newest status wins
+        for status in follow_up.statuses.all():
+            latest[status.activity_id] = status
+    sub_goals = [s for f in focus_areas for s in f.sub_goals.all()]
+    for sub_goal in sub_goals:
+        for activity in sub_goal.activities.all():
+            activity.latest = latest.get(activity.pk)  # type: ignore[attr-defined]
+    return {
+        "plan": plan,
+        "period": period,
+        "sub_goals": sub_goals,
+        "manual_metrics": [r.metric for r in rows.values() if r.metric.kind == "manual"],
+        "focus_areas": focus_areas,
+        "follow_ups": follow_ups,
+        "activities": list(
+            PlanActivity.objects.filter(sub_goal__focus_area__plan=plan).order_by(
+                "sub_goal__focus_area__position", "sub_goal__position", "position", "id"
+            )
+        ),
+    }
+
+
+@login_required
+def plan_page(request, public_id):
+    plan = get_object_or_404(ActionPlan.objects.select_related("group"), public_id=public_id)
+    return _render_plan(request, plan)
+
+
+def _render_plan(request, plan: ActionPlan, status: int = 200, **forms):
+    context = _plan_context(plan)
+    may_edit = may_edit_group(request.user, plan.group)
+    if may_edit:
+        today = timezone.localdate()
+        context["forms"] = {
+            "focus_area": forms.get("focus_area") or FocusAreaForm(),
+            "sub_goal": forms.get("sub_goal") or SubGoalForm(),
+            "activity": forms.get("activity") or ActivityForm(),
+            "metric": forms.get("metric") or MetricForm(),
+            "manual_value": forms.get("manual_value") or ManualValueForm(),
+            "follow_up": forms.get("follow_up")
+            or FollowUpForm(
+                activities=context["activities"],
+                initial={
+                    "held_on": min(today, plan.period_end),
+                    "covers_start": plan.period_start,
+                    "covers_end": min(today, plan.period_end),
+                },
+            ),
+        }
+        context["form_target"] = forms.get("target")
+    context["may_edit"] = may_edit
+    return render(request, "governance/plan.html", context, status=status)
+
+
+def _child(model, plan: ActionPlan, raw: str, path: str):
+    if not raw.isdigit():
+        return None
+    return model.objects.filter(pk=int(raw), **{path: plan}).first()
+
+
+@login_required
+@require_POST
+def plan_act(request, public_id, name: str):
+    """One change to a plan from its page: a focus area, sub-goal, activity, metric, a manual
+    value or a follow-up."""
+    plan = get_object_or_404(ActionPlan.objects.select_related("group"), public_id=public_id)
+    if not may_edit_group(request.user, plan.group):
+        return render(request, "403.html", status=403)
+    user = request.user
+    target = request.POST.get("target", "")
+    parent: object = plan
+    form: KeyedForm
+    call: Callable[[], object]
+    if name == "focus_area":
+        form = FocusAreaForm(request.POST)
+        call = lambda: actions.do_add_focus_area(user, plan, form.cleaned_data["title"])  # noqa: E731
+    elif name == "sub_goal":
+        form = SubGoalForm(request.POST)
+        focus = parent = _child(FocusArea, plan, target, "plan")
+        call = lambda: actions.do_add_sub_goal(  # noqa: E731
+            user,
+            focus,
+            actions.SubGoalInput(
+                text=form.cleaned_data["text"],
+                communication_plan=form.cleaned_data["communication_plan"],
+            ),
+        )
+    elif name == "activity":
+        form = ActivityForm(request.POST)
+        sub_goal = parent = _child(SubGoal, plan, target, "focus_area__plan")
+        call = lambda: actions.do_add_activity(  # noqa: E731
+            user,
+            sub_goal,
+            actions.ActivityInput(
+                text=form.cleaned_data["text"],
+                responsible_organisation=form.cleaned_data["responsible_organisation"],
+                responsible_role=form.cleaned_data["responsible_role"],
+                responsible_person=form.cleaned_data["responsible_person"],
+            ),
+        )
+    elif name == "metric":
+        form = MetricForm(request.POST)
+        sub_goal = parent = _child(SubGoal, plan, target, "focus_area__plan")
+
+        def call():
+            data = form.cleaned_data
+            area = data["area"]
+            return actions.do_add_metric(
+                user,
+                sub_goal,
+                actions.MetricInput(
+                    kind=data["kind"],
+                    indicator_key=data["indicator_key"],
+                    filters={"area": str(area.public_id)} if area else None,
+                    name=data["name"],
+                    unit=data["unit"],
+                    target=data["target"],
+                ),
+            )
+    elif name == "manual_value":
+        form = ManualValueForm(request.POST)
+        metric = parent = _child(Metric, plan, target, "sub_goal__focus_area__plan")
+        call = lambda: actions.do_record_manual_value(  # noqa: E731
+            user,
+            metric,
+            value=form.cleaned_data["value"],
+            measured_on=form.cleaned_data["measured_on"],
+        )
+    elif name == "follow_up":
+        activities = _plan_context(plan)["activities"]
+        form = FollowUpForm(request.POST, activities=activities)
+
+        def call():
+            data = form.cleaned_data
+            return actions.do_hold_follow_up(
+                user,
+                plan,
+                actions.FollowUpInput(
+                    held_on=data["held_on"],
+                    covers_start=data["covers_start"],
+                    covers_end=data["covers_end"],
+                    notes=data["notes"],
+                    statuses=[
+                        actions.StatusInput(a.pk, data[f"state_{a.pk}"], data[f"result_{a.pk}"])
+                        for a in activities
+                    ],
+                ),
+            )
+    else:
+        raise Http404("no such change")
+    if parent is None:
+        raise Http404("not part of this plan")
+    if form.is_valid() and _run(form, user, call):
+        return HttpResponseRedirect(reverse("governance:plan", args=[plan.public_id]))
+    return _render_plan(request, plan, 400, **{name: form, "target": (name, target)})
+
+
+@login_required
+def plan_pdf(request, public_id):
+    from governance.pdf import render_plan_pdf
+
+    plan = get_object_or_404(ActionPlan.objects.select_related("group"), public_id=public_id)
+    response = HttpResponse(
+        render_plan_pdf(plan, _plan_context(plan)), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'attachment; filename="handlingsplan-{plan.public_id}.pdf"'
+    return response
+
+
+# -- governing documents --------------------------------------------------------------------------
+
+
+@login_required
+def document_list(request):
+    query = request.GET.get("q", "").strip()[:200]
+    include_outdated = request.GET.get("alla") == "1"
+    found = documents.search(query, include_outdated=include_outdated)
+    return render(
+        request,
+        "governance/documents.html",
+        {
+            "documents": found,
+            "q": query,
+            "include_outdated": include_outdated,
+            "today": timezone.localdate(),
+            "may_manage": may_manage_documents(request.user),
+        },
+    )
+
+
+@login_required
+def document_new(request):
+    if not may_manage_documents(request.user):
+        return render(request, "403.html", status=403)
+    form = DocumentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        created: list[GoverningDocument] = []
+        document_input = actions.DocumentInput(
+            title=data["title"],
+            kind=data["kind"],
+            valid_from=data["valid_from"],
+            valid_to=data["valid_to"],
+            version=data["version"],
+            owner_group=data["owner_group"],
+            owner_organisation=data["owner_organisation"],
+            next_review=data["next_review"],
+            link=data["link"],
+            summary=data["summary"],
+            lanes=data["lanes"],
+            activity_keys=[k for k in data["activity_keys"].replace(";", ",").split(",")],
+            contact=data["contact"],
+            replaces=data["replaces"],
+        )
+        if _run(
+            form,
+            request.user,
+            lambda: created.append(actions.do_register_document(request.user, document_input)),
+        ):
+            return HttpResponseRedirect(reverse("governance:document", args=[created[0].public_id]))
+    return render(request, "governance/document_new.html", {"form": form}, status=_status(form))
+
+
+@login_required
+def document_page(request, public_id):
+    document = get_object_or_404(
+        GoverningDocument.objects.select_related(
+            "owner_group", "owner_organisation", "replaced_by"
+        ),
+        public_id=public_id,
+    )
+    return render(
+        request,
+        "governance/document.html",
+        {
+            "document": document,
+            "in_force": document.in_force(timezone.localdate()),
+            "replaces": document.replaces.all(),
+        },
+    )
