@@ -217,7 +217,6 @@ def _render_plan(request, plan: ActionPlan, status: int = 200, **forms):
                 },
             ),
         }
-        context["form_target"] = forms.get("target")
     context["may_edit"] = may_edit
     return render(request, "governance/plan.html", context, status=status)
 
@@ -237,7 +236,7 @@ def plan_act(request, public_id, name: str):
     if not may_edit_group(request.user, plan.group):
         return render(request, "403.html", status=403)
     user = request.user
-    target = request.POST.get("target", "")
+    target = request.POST.get("parent", "")
     parent: object = plan
     form: KeyedForm
     call: Callable[[], object]
@@ -322,7 +321,7 @@ def plan_act(request, public_id, name: str):
         raise Http404("not part of this plan")
     if form.is_valid() and _run(form, user, call):
         return HttpResponseRedirect(reverse("governance:plan", args=[plan.public_id]))
-    return _render_plan(request, plan, 400, **{name: form, "target": (name, target)})
+    return _render_plan(request, plan, 400, **{name: form})
 
 
 @login_required
