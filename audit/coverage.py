@@ -111,6 +111,10 @@ PAGES: dict[str, str] = {
     "reserve_list": READ,
     "reserve_csv": READ,
     "admin:continuity_*": NONE,  # units' telephone and mailbox for a downtime
+    # competence (issue 15): training coverage and completions name staff, never a patient;
+    # the priority list counts missed deadlines per unit
+    "competence:*": NONE,
+    "admin:competence_*": NONE,
     # surveys (issue 15): the invitation loads the episode (survey.invite); answers are
     # anonymous and the results are figures of groups of at least the threshold
     "surveys:invite": READ,
@@ -170,6 +174,9 @@ API: dict[str, str] = {
     "POST /api/deviations/check-text": NONE,  # checks free text for identity numbers
     "POST /api/deviations": ACTION,
     "POST /api/deviations/*": ACTION,
+    # competence (issue 15): courses, coverage figures and completions, no patient data
+    "GET /api/competence/*": NONE,
+    "POST /api/competence/*": NONE,
     # governance (issue 14): plans and documents, no patient data
     "GET /api/governance/*": NONE,
     "POST /api/governance/*": NONE,

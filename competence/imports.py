@@ -328,7 +328,8 @@ def do_import(actor: User, batch: ImportBatch, *, submission_key: str | None = N
     """Write the new rows of `batch` in one transaction; refused rows stay out."""
     _refuse_manage(actor)
     submissions.claim(submission_key, actor)
-    result = preview(batch)
+    today = timezone.localdate()
+    result = preview(batch, today)
     now = timezone.now()
     claimed = ImportBatch.objects.filter(pk=batch.pk, state=ImportState.PREVIEW).update(
         state=ImportState.IMPORTED,
@@ -344,7 +345,7 @@ def do_import(actor: User, batch: ImportBatch, *, submission_key: str | None = N
             Completion(
                 user=row.user,
                 module=row.module_row,
-                completed_on=row.day,
+                completed_on=row.day or today,
                 source=CompletionSource.IMPORT,
                 batch=batch,
                 recorded_by=actor,

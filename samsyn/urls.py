@@ -22,6 +22,7 @@ urlpatterns = [
     path("statistik/", include("indicators.urls")),
     path("reserv/", include("continuity.urls")),
     path("sip/", include("sip.urls")),
+    path("kompetens/", include("competence.urls")),
     path("styrning/", include("governance.urls")),
     path("enkat/", include("surveys.urls")),
 ]
