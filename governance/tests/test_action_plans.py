@@ -5,6 +5,7 @@ the NOSAM Partille group's filter (area Partille) is 1 for the plan's year so fa
 """
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -25,7 +26,7 @@ def _year() -> tuple[dt.date, dt.date]:
 
 def _plan_input(**metric_changes) -> actions.PlanInput:
     start, end = _year()
-    live = dict(kind="live", indicator_key="admissions", target=40)
+    live: dict[str, Any] = dict(kind="live", indicator_key="admissions", target=40)
     live.update(metric_changes)
     return actions.PlanInput(
         title="Handlingsplan NOSAM Partille",
