@@ -180,6 +180,9 @@ API: dict[str, str] = {
     # governance (issue 14): plans and documents, no patient data
     "GET /api/governance/*": NONE,
     "POST /api/governance/*": NONE,
+    # surveys (issue 15): questionnaires, plans, anonymous results of groups of five or more
+    "GET /api/surveys/*": NONE,
+    "POST /api/surveys/*": NONE,
     "POST /api/episodes": ACTION,
     "POST /api/episodes/{id}/*": ACTION,
     "POST /api/messages/{id}/acknowledge": ACTION,

@@ -12,3 +12,7 @@ urlpatterns = [
     path("papper/", views.paper, name="paper"),
     path("inbjudan/<uuid:episode_id>/", views.invite, name="invite"),
 ]
+urlpatterns += [
+    path("resultat/", views.results_page, name="results"),
+    path("resultat/export.csv", views.results_csv, name="results_csv"),
+]

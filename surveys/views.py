@@ -7,17 +7,28 @@
 
 from __future__ import annotations
 
+import csv
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.errors import ActionError
 from episodes.access import get_episode_for_user
-from surveys import actions, qr
-from surveys.models import QuestionKind, Respondent, Response
+from indicators import charts as charts_module
+from indicators.access import require_statistics
+from surveys import actions, qr, results
+from surveys.models import (
+    QUARTERS,
+    MeasurementPlan,
+    QuestionKind,
+    Respondent,
+    Response,
+    period_label,
+)
 
 SESSION_KEY = "survey_response"
 PAPER_KEY = "survey_paper"
@@ -187,3 +198,119 @@ def paper(request):
         {"code": code, "error": error},
         status=400 if error else 200,
     )
+
+
+# -- results -----------------------------------------------------------------------------------
+
+
+def _report(request):
+    require_statistics(request.user)
+    plans = list(MeasurementPlan.objects.order_by("-baseline_start"))
+    wanted = request.GET.get("plan")
+    plan = next((p for p in plans if str(p.public_id) == wanted), plans[0] if plans else None)
+    if plan is None:
+        return plans, None
+    return plans, results.report(plan, request.GET.get("per", "total"))
+
+
+def _percent(value: float | None) -> str:
+    return "–" if value is None else f"{value * 100:.0f} %"
+
+
+def _decimal(value: float | None, signed: bool = False) -> str:
+    if value is None:
+        return "–"
+    return (f"{value:+.1f}" if signed else f"{value:.1f}").replace(".", ",").replace("-", "−")
+
+
+@login_required
+def results_page(request):
+    """Results per quarter against the baseline, with a chart per question and its table."""
+    plans, report = _report(request)
+    charts = []
+    table = []
+    if report is not None:
+        totals = results.report(report.plan, "total", min_group=report.threshold)
+        for index, (key, text) in enumerate(report.questions):
+            base = totals.total(0)
+            baseline = base.means.get(key) if base and not base.suppressed else None
+            points = []
+            for period in range(1, QUARTERS + 1):
+                row = totals.total(period)
+                value = row.means.get(key) if row and not row.suppressed else None
+                points.append(
+                    charts_module.Point(
+                        label=period_label(period),
+                        value=value,
+                        text=_decimal(value) if value is not None else _("visas ej"),
+                    )
+                )
+            charts.append(
+                {
+                    "text": text,
+                    "svg": charts_module.bar_chart(
+                        f"chart-{index}",
+                        _("Medelvärde per kvartal: %(q)s") % {"q": text},
+                        points,
+                        limit=baseline,
+                        limit_label=_("Baslinje %(v)s") % {"v": _decimal(baseline)},
+                    ),
+                }
+            )
+        for row in report.rows:
+            table.append(
+                {
+                    "row": row,
+                    "rate": _percent(row.response_rate),
+                    "cells": [
+                        (_decimal(row.means.get(k)), _decimal(row.changes.get(k), True))
+                        for k, _t in report.questions
+                    ],
+                }
+            )
+    return render(
+        request,
+        "surveys/results.html",
+        {
+            "plans": plans,
+            "report": report,
+            "charts": charts,
+            "table": table,
+            "per": report.per if report else "total",
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@login_required
+def results_csv(request):
+    """The results table as CSV (semicolon, UTF-8 with BOM for Excel); suppressed groups say so."""
+    _plans, report = _report(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="samsyn-enkat-resultat.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";")
+    if report is None:
+        return response
+    writer.writerow(
+        [_("Period"), _("Grupp"), _("Inbjudna"), _("Svar"), _("Svarsfrekvens")]
+        + [f"{text} ({_('medel')})" for _k, text in report.questions]
+        + [f"{text} ({_('mot baslinjen')})" for _k, text in report.questions]
+    )
+    for row in report.rows:
+        if row.suppressed:
+            note = _("färre än %(n)s svar – visas inte") % {"n": report.threshold}
+            writer.writerow([row.period_label, row.group, note])
+            continue
+        writer.writerow(
+            [
+                row.period_label,
+                row.group,
+                row.invitations,
+                row.responses,
+                _percent(row.response_rate),
+            ]
+            + [_decimal(row.means.get(k)) for k, _t in report.questions]
+            + [_decimal(row.changes.get(k), True) for k, _t in report.questions]
+        )
+    return response
