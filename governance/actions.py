@@ -579,17 +579,22 @@ def _require_documents(actor: User) -> None:
 
 def _check_replacement(document: GoverningDocument, replaced_by: GoverningDocument) -> None:
     """Refuses a replaced-by chain that comes back to `document`."""
-    current: GoverningDocument | None = replaced_by
+    # Read from the database: the objects in hand may be older than the chain.
+    current: int | None = replaced_by.pk
     seen = set()
     while current is not None:
-        if current.pk == document.pk or current.pk in seen:
+        if current == document.pk or current in seen:
             raise ActionError(
                 _("Dokumentet kan inte ersättas av sig självt, direkt eller via andra dokument."),
                 code="replacement_loop",
                 field="replaced_by",
             )
-        seen.add(current.pk)
-        current = current.replaced_by
+        seen.add(current)
+        current = (
+            GoverningDocument.objects.filter(pk=current)
+            .values_list("replaced_by_id", flat=True)
+            .first()
+        )
 
 
 def _document_fields(data: DocumentInput) -> dict:

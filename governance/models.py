@@ -324,6 +324,12 @@ class GoverningDocument(PublicIdModel):
     def __str__(self) -> str:
         return f"{self.title} {self.version}".strip()
 
+    @property
+    def owner_name(self) -> str:
+        if self.owner_group is not None:
+            return self.owner_group.name
+        return self.owner_organisation.name if self.owner_organisation is not None else ""
+
     def in_force(self, day: dt.date) -> bool:
         return (
             self.replaced_by_id is None
