@@ -125,6 +125,7 @@ class Command(BaseCommand):
         call_command("seed_sip_demo", verbosity=options["verbosity"])
         call_command("seed_deviations_demo", verbosity=options["verbosity"])
         call_command("seed_reserve_contacts", verbosity=options["verbosity"])
+        call_command("seed_surveys_demo", verbosity=options["verbosity"])
         call_command("seed_competence_demo", verbosity=options["verbosity"])
         self._print_logins()
 
