@@ -69,7 +69,8 @@ class Figure:
     @property
     def percent(self) -> int | None:
         share = self.share
-        return None if share is None else round(share * 100)
+        # half up (12.5 → 13), not Python's half to even
+        return None if share is None else int(share * 100 + 0.5)
 
 
 class _Post(NamedTuple):
