@@ -11,7 +11,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from organisations.models import Area, Role
+from organisations.models import Area, Role, Unit, User
 from surveys import results
 from surveys.models import Answer, Invitation, Question, Response
 from tests.factories import make_user
@@ -26,9 +26,9 @@ def answers(plan, period, area, values, invited=None):
             period=period,
             area=area,
             municipality=area.municipality,
-            ward_id=1,
+            ward=Unit.objects.order_by("pk").first(),
             code_hash=f"{period}-{area.pk}-{index}",
-            created_by_id=1,
+            created_by=User.objects.order_by("pk").first(),
             expires_at=timezone.now() + dt.timedelta(days=30),
         )
     for value in values:
