@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db import transaction
 from ninja import Router, Schema
 
 from competence import coverage as cov
+from competence import imports
 from competence.access import may_manage, may_view_coverage
 from competence.actions import do_record_completion
 from competence.filters import parse_day, parse_filters
@@ -225,3 +227,70 @@ def record_completion(request, payload: CompletionIn, idempotency_key: Idempoten
         "module": module.code,
         "completed_on": completion.completed_on,
     }
+
+
+class ImportIn(Schema):
+    filename: str = "import.csv"
+    content: str  # the CSV text with its header row
+    delimiter: str = ";"
+    person_column: str | None = None  # guessed from the header names when left out
+    module_column: str | None = None
+    date_column: str | None = None
+    dry_run: bool = False
+
+
+class RefusedRowOut(Schema):
+    line: int
+    message: str
+
+
+class ImportOut(Schema):
+    id: str | None
+    dry_run: bool
+    person_column: str
+    module_column: str
+    date_column: str
+    new: int
+    existing: int
+    refused: list[RefusedRowOut]
+
+
+@router.post(
+    "/imports",
+    response={200: ImportOut, 201: ImportOut},
+    summary="Importera en lärplattforms CSV-export (eller förhandsgranska med dry_run)",
+)
+def import_csv(request, payload: ImportIn, idempotency_key: IdempotencyKey = None):
+    """Good rows are imported in one transaction, rows already registered are skipped, and
+    refused rows are answered with their line number; with `dry_run` nothing is kept."""
+    with transaction.atomic():
+        batch = imports.do_upload(
+            request.auth,
+            filename=payload.filename,
+            raw=payload.content.encode(),
+            delimiter=payload.delimiter,
+            submission_key=None if payload.dry_run else idempotency_key,
+        )
+        imports.do_map_columns(
+            request.auth,
+            batch,
+            person_column=payload.person_column or batch.person_column,
+            module_column=payload.module_column or batch.module_column,
+            date_column=payload.date_column or batch.date_column,
+        )
+        if payload.dry_run:
+            result = imports.preview(batch)
+            transaction.set_rollback(True)
+        else:
+            result = imports.do_import(request.auth, batch)
+    answer = {
+        "id": None if payload.dry_run else str(batch.public_id),
+        "dry_run": payload.dry_run,
+        "person_column": batch.person_column,
+        "module_column": batch.module_column,
+        "date_column": batch.date_column,
+        "new": len(result.new),
+        "existing": len(result.existing),
+        "refused": [{"line": r.line, "message": r.message} for r in result.refused],
+    }
+    return (200 if payload.dry_run else 201), answer

@@ -74,3 +74,36 @@ def test_a_user_sees_their_own_modules_in_the_api(client, trained):
     client.force_login(trained.nurse)
     mine = client.get("/api/competence/me").json()
     assert len(mine) == 5 and all(m["completed_on"] for m in mine)
+
+
+def test_the_api_import_previews_then_imports_and_names_the_refused_line(client, trained):
+    from competence.models import ImportBatch
+    from organisations.models import Role
+    from tests.factories import make_user
+
+    leader = make_user("leader", trained.needs_assessment, Role.PROCESS_LEADER)
+    client.force_login(leader)
+    day = (timezone.localdate() - dt.timedelta(days=1)).isoformat()
+    body = {"content": f"Användarnamn;Modulkod;Slutförd\nphysician;LP-1;{day}\nnobody;LP-1;{day}\n"}
+    preview = client.post(
+        "/api/competence/imports", {**body, "dry_run": True}, content_type="application/json"
+    )
+    assert preview.status_code == 200
+    assert preview.json()["new"] == 1 and not ImportBatch.objects.exists()
+    done = client.post("/api/competence/imports", body, content_type="application/json")
+    assert done.status_code == 201
+    assert done.json()["refused"] == [
+        {"line": 3, "message": "Rad 3: okänd person ”nobody” – finns inte i Samsyn."}
+    ]
+    assert Completion.objects.filter(user=trained.physician).count() == 1
+
+
+def test_the_api_import_refuses_a_wrong_delimiter_as_a_structured_error(client, trained):
+    client.force_login(trained.admin)
+    answer = client.post(
+        "/api/competence/imports",
+        {"content": "a,b,c\nx,y,z\n", "delimiter": ";"},
+        content_type="application/json",
+    )
+    assert answer.status_code == 400
+    assert answer.json()["errors"][0]["code"] == "wrong_delimiter"

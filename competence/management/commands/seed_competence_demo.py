@@ -121,13 +121,13 @@ class Command(BaseCommand):
                         )
                     )
         for username, codes in DEMO_DONE.items():
-            user = User.objects.filter(username=username).first()
-            if user is None:
+            login = User.objects.filter(username=username).first()
+            if login is None:
                 continue
             for i, code in enumerate(codes):
                 rows.append(
                     Completion(
-                        user=user,
+                        user=login,
                         module=Module.objects.get(code=code),
                         completed_on=today - dt.timedelta(days=40 - i * 3),
                     )
