@@ -71,3 +71,25 @@ def test_a_nurse_may_not_record_completions(org):
             completed_on=timezone.localdate(),
         )
     assert refused.value.code == "forbidden"
+
+
+def test_the_record_page_registers_and_shows_a_refusal_at_its_field(client, org, leader):
+    from django.urls import reverse
+
+    install_standard_courses()
+    module = Module.objects.get(code="LP-2")
+    client.force_login(leader)
+    url = reverse("competence:record")
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    refused = client.post(
+        url, {"person": org.nurse.pk, "module": module.pk, "completed_on": tomorrow.isoformat()}
+    )
+    assert refused.status_code == 400
+    assert "ligger i framtiden" in refused.content.decode()
+    assert not Completion.objects.exists()
+    done = client.post(
+        url,
+        {"person": org.nurse.pk, "module": module.pk, "completed_on": "2026-01-05"},
+        follow=True,
+    )
+    assert "har LP-2 registrerad 2026-01-05" in done.content.decode()
