@@ -3,7 +3,10 @@ the CSV import for process leaders and administrators. Thin: parse, call, render
 
 from __future__ import annotations
 
+import csv
+
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -56,6 +59,7 @@ def overview(request):
         "lanes": UNIT_LANES,
         "roles": Role.choices,
         "may_manage": may_manage(request.user),
+        "query": request.GET.urlencode(),
     }
     return render(request, "competence/overview.html", context, status=400 if error else 200)
 
@@ -195,3 +199,25 @@ def import_detail(request, public_id):
         },
         status=400 if error else 200,
     )
+
+
+@login_required
+def export_csv(request):
+    """The coverage breakdown of the page's selection as CSV (UTF-8 with BOM, semicolons)."""
+    require_coverage(request.user)
+    try:
+        filters, day = parse_filters(request.GET), parse_day(request.GET)
+    except ActionError as refused:
+        return HttpResponse(refused.message, status=400, content_type="text/plain; charset=utf-8")
+    by = request.GET.get("by") if request.GET.get("by") in cov.GROUPINGS else "principal"
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="utbildningstackning-{day}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow([BY_LABELS[by], "Klara", "Personal med krav", "Täckning (%)", "Dag"])
+    for group in cov.breakdown(by, filters, day):
+        figure = group.figure
+        writer.writerow([group.label, figure.covered, figure.staff, figure.percent, day])
+    total = cov.coverage(filters, day)
+    writer.writerow(["Totalt", total.covered, total.staff, total.percent, day])
+    return response

@@ -58,3 +58,9 @@ def test_importing_a_file_with_a_bad_row_raises_the_wards_coverage(page, org):
     assert "13 %" in page.locator("#coverage-total").inner_text()
     first = page.locator("#priority tbody tr").first
     assert "Medicinavdelning 1" in first.inner_text() and "50 %" in first.inner_text()
+    assert_accessible(page)
+    page.get_by_role("link", name="Kurser och krav").click()
+    assert "Del 3D: Simbana D – kommunal socialtjänst" in page.content()
+    assert_accessible(page)
+    page.get_by_role("link", name="Registrera genomförd modul").click()
+    assert_accessible(page)

@@ -107,3 +107,11 @@ def test_the_api_import_refuses_a_wrong_delimiter_as_a_structured_error(client, 
     )
     assert answer.status_code == 400
     assert answer.json()["errors"][0]["code"] == "wrong_delimiter"
+
+
+def test_the_coverage_downloads_as_csv(client, trained):
+    client.force_login(trained.manager)
+    answer = client.get(reverse("competence:export"), {"by": "lane"})
+    lines = answer.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == "Simbana;Klara;Personal med krav;Täckning (%);Dag"
+    assert lines[-1].startswith("Totalt;1;7;14;")
