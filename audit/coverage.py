@@ -125,6 +125,8 @@ PAGES: dict[str, str] = {
     "surveys:paper": NONE,
     "surveys:results": NONE,
     "surveys:results_csv": NONE,
+    "surveys:setup": NONE,  # questionnaires and plans
+    "surveys:questionnaire_edit": NONE,
     "admin:surveys_*": NONE,
     # governance (issue 14): groups, action plans, governing documents; no patient data
     "governance:*": NONE,

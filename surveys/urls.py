@@ -16,3 +16,7 @@ urlpatterns += [
     path("resultat/", views.results_page, name="results"),
     path("resultat/export.csv", views.results_csv, name="results_csv"),
 ]
+urlpatterns += [
+    path("uppsattning/", views.setup, name="setup"),
+    path("formular/<slug:key>/", views.questionnaire_edit, name="questionnaire_edit"),
+]

@@ -8,7 +8,10 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
+import json
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseRedirect
@@ -25,6 +28,7 @@ from surveys.models import (
     QUARTERS,
     MeasurementPlan,
     QuestionKind,
+    Questionnaire,
     Respondent,
     Response,
     period_label,
@@ -314,3 +318,106 @@ def results_csv(request):
             + [_decimal(row.changes.get(k), True) for k, _t in report.questions]
         )
     return response
+
+
+# -- setting up: questionnaires and plans ------------------------------------------------------
+
+
+@login_required
+def setup(request):
+    """Process leaders: the questionnaires with their versions, and the measurement plans; a
+    new plan is made here (a baseline, then quarterly for 24 months)."""
+    if not actions.may_define(request.user):
+        raise PermissionDenied(_("Enkäter läggs upp av processledare och administratörer."))
+    questionnaires = list(Questionnaire.objects.prefetch_related("versions").order_by("name"))
+    error = None
+    if request.method == "POST":
+        data = request.POST
+        chosen = {str(q.public_id): q for q in questionnaires}
+        try:
+            start, end = (dt.date.fromisoformat(data.get(k, "")) for k in ("start", "end"))
+        except ValueError:
+            error = _("Ange baslinjens första och sista dag som datum.")
+        else:
+            try:
+                actions.create_plan(
+                    request.user,
+                    name=data.get("name", "").strip() or _("Mätplan"),
+                    questionnaire=chosen[data.get("questionnaire", "")],
+                    easy_read_questionnaire=chosen.get(data.get("easy_read", "")),
+                    baseline_start=start,
+                    baseline_end=end,
+                )
+            except KeyError:
+                error = _("Välj ett frågeformulär.")
+            except ActionError as refused:
+                error = refused.message
+            else:
+                return HttpResponseRedirect(reverse("surveys:setup"))
+    return render(
+        request,
+        "surveys/setup.html",
+        {
+            "questionnaires": questionnaires,
+            "plans": MeasurementPlan.objects.select_related("questionnaire").order_by(
+                "-baseline_start"
+            ),
+            "error": error,
+            "form": request.POST if error else {},
+        },
+        status=400 if error else 200,
+    )
+
+
+@login_required
+def questionnaire_edit(request, key):
+    """A questionnaire as data (JSON): a change while answers exist becomes a new version."""
+    if not actions.may_define(request.user):
+        raise PermissionDenied(_("Enkäter läggs upp av processledare och administratörer."))
+    questionnaire = Questionnaire.objects.filter(key=key).first()
+    version = questionnaire.current_version() if questionnaire else None
+    error = None
+    if request.method == "POST":
+        text = request.POST.get("definition", "")
+        try:
+            definition = json.loads(text)
+            if not isinstance(definition, dict):
+                raise ValueError
+        except ValueError:
+            error = _("Texten är inte giltig JSON med rubrik och frågor.")
+        else:
+            try:
+                saved = actions.save_questionnaire(request.user, key, definition)
+            except ActionError as refused:
+                error = refused.message
+            else:
+                messages.success(request, _("Sparat som version %(n)s.") % {"n": saved.number})
+                return HttpResponseRedirect(reverse("surveys:setup"))
+    else:
+        text = json.dumps(_definition(version), ensure_ascii=False, indent=2) if version else ""
+    return render(
+        request,
+        "surveys/questionnaire_edit.html",
+        {"key": key, "version": version, "text": text, "error": error},
+        status=400 if error else 200,
+    )
+
+
+def _definition(version) -> dict:
+    questions = []
+    for q in version.questions.all():
+        row = {"key": q.key, "text": q.text, "kind": q.kind, "required": q.required}
+        if q.kind == QuestionKind.SCALE:
+            row.update(
+                scale_min=q.scale_min,
+                scale_max=q.scale_max,
+                min_label=q.min_label,
+                max_label=q.max_label,
+            )
+        questions.append(row)
+    return {
+        "title": version.title,
+        "introduction": version.introduction,
+        "easy_read": version.easy_read,
+        "questions": questions,
+    }
