@@ -153,7 +153,7 @@ class SubGoal(models.Model):
         ordering = ["focus_area", "position", "id"]
 
 
-class PlanActivity(models.Model):
+class PlanActivity(PublicIdModel):
     """An activity under a sub-goal; someone is always responsible (organisation, role or
     person, at least one)."""
 
@@ -202,7 +202,7 @@ UNIT_OF_MEASURE = {
 }
 
 
-class Metric(models.Model):
+class Metric(PublicIdModel):
     sub_goal = models.ForeignKey(SubGoal, on_delete=models.CASCADE, related_name="metrics")
     kind = models.CharField(max_length=10, choices=MetricKind.choices)
     name = models.CharField(max_length=300)  # live: the indicator's name when created
