@@ -272,3 +272,10 @@ INSTALLED_APPS += ["surveys"]
 SAMSYN_SURVEY_CODE_ATTEMPTS = int(os.environ.get("SAMSYN_SURVEY_CODE_ATTEMPTS", "10"))
 SAMSYN_SURVEY_CODE_WINDOW_MINUTES = int(os.environ.get("SAMSYN_SURVEY_CODE_WINDOW_MINUTES", "15"))
 SAMSYN_SURVEY_MIN_GROUP = int(os.environ.get("SAMSYN_SURVEY_MIN_GROUP", "5"))
+
+# Interop (issue 16): HL7 v2 ADT in over MLLP (`manage.py mllp_listener`). A message larger
+# than the limit is refused (AR) and the connection closed; a client silent for the timeout
+# in the middle of a message (slow or half-open) is disconnected so it blocks no one.
+INSTALLED_APPS += ["interop"]
+SAMSYN_MLLP_MAX_BYTES = int(os.environ.get("SAMSYN_MLLP_MAX_BYTES", str(1024 * 1024)))
+SAMSYN_MLLP_READ_TIMEOUT_SECONDS = float(os.environ.get("SAMSYN_MLLP_READ_TIMEOUT_SECONDS", "30"))

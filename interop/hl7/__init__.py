@@ -1,0 +1,2 @@
+"""HL7 v2 ADT intake: mapping (`mapping`), applying exactly once (`intake`), the MLLP
+listener (`listener`)."""
