@@ -111,11 +111,14 @@ def _done(user_ids: Iterable[int], day: dt.date) -> dict[int, set[int]]:
     return done
 
 
-def _posts(filters: CoverageFilters, day: dt.date) -> list[_Post]:
+def _posts_on(filters: CoverageFilters, days: list[dt.date]) -> dict[dt.date, list[_Post]]:
+    """The staff posts on each of `days`, from one query of memberships and one of
+    completions (the time series asks for twelve days at once)."""
+    first, last = min(days), max(days)
     memberships = list(
         Membership.objects.filter(filters.membership_q())
-        .filter(valid_from__lte=day, unit__is_active=True, user__is_active=True)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        .filter(valid_from__lte=last, unit__is_active=True, user__is_active=True)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=first))
         .exclude(role__in=NOT_STAFF)
         .values_list(
             "user_id",
@@ -127,14 +130,29 @@ def _posts(filters: CoverageFilters, day: dt.date) -> list[_Post]:
             "unit__area__name",
             "unit__lane",
             "role",
+            "valid_from",
+            "valid_to",
         )
     )
     required = _required()
-    done = _done({m[0] for m in memberships}, day)
-    posts = []
-    for user_id, unit_id, unit, principal_id, principal, area_id, area, lane, role in memberships:
-        needed = required(lane, role)
-        if needed:
+    completed: dict[int, list[tuple[int, dt.date]]] = defaultdict(list)
+    for user_id, module_id, completed_on in Completion.objects.filter(
+        user_id__in={m[0] for m in memberships}, completed_on__lte=last
+    ).values_list("user_id", "module_id", "completed_on"):
+        completed[user_id].append((module_id, completed_on))
+    result: dict[dt.date, list[_Post]] = {}
+    for day in days:
+        posts = []
+        for (
+            user_id, unit_id, unit, principal_id, principal, area_id, area, lane, role,
+            valid_from, valid_to,
+        ) in memberships:  # fmt: skip
+            if valid_from > day or (valid_to is not None and valid_to < day):
+                continue
+            needed = required(lane, role)
+            if not needed:
+                continue
+            done = {module for module, on in completed[user_id] if on <= day}
             posts.append(
                 _Post(
                     user_id,
@@ -146,10 +164,15 @@ def _posts(filters: CoverageFilters, day: dt.date) -> list[_Post]:
                     area or "",
                     lane,
                     role,
-                    needed <= done[user_id],
+                    needed <= done,
                 )
             )
-    return posts
+        result[day] = posts
+    return result
+
+
+def _posts(filters: CoverageFilters, day: dt.date) -> list[_Post]:
+    return _posts_on(filters, [day])[day]
 
 
 def _figure(posts: Iterable[_Post]) -> Figure:
@@ -214,9 +237,9 @@ def over_time(
     filters: CoverageFilters | None = None, day: dt.date | None = None, months: int = 12
 ) -> list[tuple[dt.date, Figure]]:
     """Coverage at each month's end for the last `months` months (the current one to `day`)."""
-    return [
-        (end, coverage(filters, end)) for end in month_ends(day or timezone.localdate(), months)
-    ]
+    ends = month_ends(day or timezone.localdate(), months)
+    posts = _posts_on(filters or CoverageFilters(), ends)
+    return [(end, _figure(posts[end])) for end in ends]
 
 
 class CourseCount(NamedTuple):
