@@ -1,19 +1,23 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
+from competence.coverage import NOT_STAFF
 from competence.imports import DELIMITERS
 from competence.models import Module, Session
-from organisations.models import User
+from organisations.models import Membership, User
 
 
 class CompletionForm(forms.Form):
     person = forms.ModelChoiceField(
         label=_("Person"),
-        queryset=User.objects.filter(is_active=True).order_by(
-            "last_name", "first_name", "username"
-        ),
+        # staff only: people with a membership in a role counted as staff
+        queryset=User.objects.filter(
+            Exists(Membership.objects.filter(user=OuterRef("pk")).exclude(role__in=NOT_STAFF)),
+            is_active=True,
+        ).order_by("last_name", "first_name", "username"),
         error_messages={"required": _("Välj vem som har genomfört modulen.")},
     )
     module = forms.ModelChoiceField(
