@@ -119,10 +119,15 @@ def plans(request):
 
 @router.get("/results", response=ResultsOut)
 def results_of(request, plan: str, per: str = "total"):
-    """Results of `plan` per period (0 is the baseline), per `per`: total, area, municipality."""
+    """Results of `plan` per period (0 is the baseline), per `per`: total, area, municipality,
+    lane_pattern or age_band."""
     _require_statistics(request)
     if per not in results.GROUPINGS:
-        raise ActionError("Välj total, area eller municipality.", code="invalid", field="per")
+        raise ActionError(
+            "Välj total, area, municipality, lane_pattern eller age_band.",
+            code="invalid",
+            field="per",
+        )
     try:
         found = MeasurementPlan.objects.filter(public_id=uuid.UUID(plan)).first()
     except ValueError:

@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Avg, Count
 
+from organisations.models import Lane
 from surveys.models import (
     BASELINE,
     QUARTERS,
+    AgeBand,
     Answer,
     Invitation,
     MeasurementPlan,
@@ -24,7 +26,14 @@ from surveys.models import (
     period_label,
 )
 
-GROUPINGS = {"total": None, "area": "area", "municipality": "municipality"}
+# per -> the value of a row that names its group (a foreign key's name, or the field itself)
+GROUPINGS = {
+    "total": None,
+    "area": "area__name",
+    "municipality": "municipality__name",
+    "lane_pattern": "lane_pattern",
+    "age_band": "age_band",
+}
 
 
 @dataclass
@@ -61,6 +70,14 @@ class Report:
         return next((r for r in self.rows if r.period == period), None)
 
 
+def _label(per: str, value: str | None) -> str:
+    if per == "lane_pattern":
+        return " + ".join(str(Lane(lane).label) for lane in value.split("+")) if value else "Okänt"
+    if per == "age_band":
+        return str(AgeBand(value).label) if value is not None else "Okänt"
+    return value or "Okänt"
+
+
 def threshold() -> int:
     """The smallest group shown (SAMSYN_SURVEY_MIN_GROUP, default 5)."""
     return settings.SAMSYN_SURVEY_MIN_GROUP
@@ -79,12 +96,12 @@ def report(plan: MeasurementPlan, per: str = "total", *, min_group: int | None =
         per = "total"
     limit = threshold() if min_group is None else min_group
     group_field = GROUPINGS[per]
-    keys = ["period"] + ([f"{group_field}__name"] if group_field else [])
+    keys = ["period"] + ([group_field] if group_field else [])
 
-    def group_of(row: dict) -> str:
+    def group_of(row: dict, prefix: str = "") -> str:
         if not group_field:
             return "Alla"
-        return row[f"{group_field}__name"] or "Okänt"
+        return _label(per, row[prefix + group_field])
 
     invited = {
         (r["period"], group_of(r)): r["n"]
@@ -101,7 +118,7 @@ def report(plan: MeasurementPlan, per: str = "total", *, min_group: int | None =
         .values(*answer_keys)
         .annotate(mean=Avg("value"))
     ):
-        group = (r[f"response__{group_field}__name"] or "Okänt") if group_field else "Alla"
+        group = group_of(r, "response__")
         means.setdefault((r["response__period"], group), {})[r["question__key"]] = float(r["mean"])
 
     questions = _scale_questions(plan)

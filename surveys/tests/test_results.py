@@ -99,3 +99,14 @@ def test_the_csv_export_has_the_same_figures_and_the_suppression(figures, org, c
 def test_care_staff_do_not_see_the_results(figures, org, client):
     client.force_login(org.nurse)
     assert client.get("/enkat/resultat/").status_code == 403
+
+
+def test_results_can_be_split_by_lane_pattern_and_age_band_with_readable_names(figures, settings):
+    settings.SAMSYN_SURVEY_MIN_GROUP = 1
+    Response.objects.filter(period=0).update(
+        lane_pattern="inpatient+social_services", age_band="85-"
+    )
+    lanes = {r.group for r in results.report(figures, "lane_pattern").rows if r.period == 0}
+    assert lanes == {"Slutenvård + Socialtjänst", "Okänt"}  # the invitations carry no pattern
+    bands = {r.group for r in results.report(figures, "age_band").rows if r.period == 0}
+    assert "85 år eller äldre" in bands
