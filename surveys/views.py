@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import json
 
+from axes.helpers import get_client_ip_address
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -39,7 +40,9 @@ PAPER_KEY = "survey_paper"
 
 
 def _client(request) -> str:
-    return request.META.get("REMOTE_ADDR") or "unknown"
+    """The client's address as the login lockout counts it (behind SAMSYN_PROXY_COUNT
+    proxies, from X-Forwarded-For), so the code limit is per person, not per proxy."""
+    return get_client_ip_address(request) or "unknown"
 
 
 # -- the ward's invitation ---------------------------------------------------------------------

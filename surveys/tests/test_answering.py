@@ -121,3 +121,11 @@ def test_the_paper_entry_action_refuses_a_bad_value_and_keeps_the_code_unused(co
             org.nurse, code, {"helhet": "0"}, respondent="individual", client="paper"
         )
     assert Invitation.objects.get().opened_at is None and not Response.objects.exists()
+
+
+def test_the_guessing_limit_counts_per_address(client, code, settings):
+    settings.SAMSYN_SURVEY_CODE_ATTEMPTS = 1
+    client.post("/enkat/", {"code": "AAAA-AAAA"}, REMOTE_ADDR="10.0.0.1")
+    refused = client.post("/enkat/", {"code": code}, REMOTE_ADDR="10.0.0.1")
+    assert "För många felaktiga försök" in refused.content.decode()
+    assert client.post("/enkat/", {"code": code}, REMOTE_ADDR="10.0.0.2").status_code == 302
