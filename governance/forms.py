@@ -29,6 +29,7 @@ class KeyedForm(forms.Form):
     def __init__(self, *args, **kwargs):
         # Several forms share a page: ids named by the form keep them unique.
         kwargs.setdefault("auto_id", f"{type(self).__name__.lower()}_%s")
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("submission_key", submissions.new_key())
