@@ -131,6 +131,12 @@ PAGES: dict[str, str] = {
     # governance (issue 14): groups, action plans, governing documents; no patient data
     "governance:*": NONE,
     "admin:governance_*": NONE,
+    # portal (issue 13): the written summary at discharge is the episode's data; the
+    # brochure is general information
+    "portal:summary": READ,
+    "portal:summary_pdf": READ,
+    "portal:brochure": NONE,
+    "portal:brochure_pdf": NONE,
     # the API's own pages; its operations are declared in API below
     "api:openapi-json": NONE,
     "api:openapi-view": NONE,

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "governance",  # groups, action plans, governing documents (issue 14)
     "workspace",
     "continuity",
+    "portal",  # the written summary at discharge, the brochure (issue 13)
     "bench",
 ]
 

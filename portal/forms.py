@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from episodes.models import DischargeDestination, Episode
+from portal.models import Variant
+from portal.summary import TEXT_LIMIT, NurseInput
+
+
+class SummaryForm(forms.Form):
+    """What the nurse adds to the written summary. Missing facts are told by
+    `portal.summary.missing`, not here, so that every gap is named at once."""
+
+    variant = forms.ChoiceField(label=_("Språk"), choices=Variant.choices, initial=Variant.PLAIN)
+    care_given = forms.CharField(
+        label=_("Vården den enskilde har fått"),
+        help_text=_("Skriv så att den enskilde förstår, utan förkortningar."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=TEXT_LIMIT,
+        required=False,
+    )
+    medication_changes = forms.CharField(
+        label=_("Ändringar i läkemedel"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=TEXT_LIMIT,
+        required=False,
+    )
+    watch_for = forms.CharField(
+        label=_("Det här ska den enskilde vara uppmärksam på"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=TEXT_LIMIT,
+        required=False,
+    )
+    contact_reach = forms.CharField(
+        label=_("Så når den enskilde sin fasta vårdkontakt"),
+        help_text=_("Till exempel telefonnummer och tider."),
+        max_length=200,
+        required=False,
+    )
+    destination = forms.ChoiceField(
+        label=_("Vart den enskilde skrivs ut"),
+        choices=[("", _("Välj"))] + list(DischargeDestination.choices),
+        required=False,
+    )
+    discharge_date = forms.DateField(
+        label=_("Utskrivningsdag"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        required=False,
+    )
+
+    def __init__(self, *args, episode: Episode, **kwargs):
+        super().__init__(*args, **kwargs)
+        if episode.discharged_at:
+            # Known from the discharge itself.
+            del self.fields["destination"]
+            del self.fields["discharge_date"]
+
+    def nurse_input(self) -> NurseInput:
+        data = self.cleaned_data
+        return NurseInput(
+            variant=data["variant"],
+            care_given=data["care_given"],
+            medication_changes=data["medication_changes"],
+            watch_for=data["watch_for"],
+            contact_reach=data["contact_reach"],
+            destination=data.get("destination", ""),
+            discharge_date=data.get("discharge_date"),
+        )
