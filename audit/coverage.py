@@ -131,12 +131,8 @@ PAGES: dict[str, str] = {
     # governance (issue 14): groups, action plans, governing documents; no patient data
     "governance:*": NONE,
     "admin:governance_*": NONE,
-    # portal (issue 13): the written summary at discharge is the episode's data; the
-    # brochure is general information
-    "portal:summary": READ,
-    "portal:summary_pdf": READ,
-    "portal:brochure": NONE,
-    "portal:brochure_pdf": NONE,
+    # interop (issue 16): the ADT feed and queue name control ids and wards, never a person
+    "interop:*": NONE,
     # the API's own pages; its operations are declared in API below
     "api:openapi-json": NONE,
     "api:openapi-view": NONE,

@@ -25,5 +25,5 @@ urlpatterns = [
     path("kompetens/", include("competence.urls")),
     path("styrning/", include("governance.urls")),
     path("enkat/", include("surveys.urls")),
-    path("", include("portal.urls")),
+    path("integration/", include("interop.urls")),
 ]

@@ -212,13 +212,18 @@ def _finish(row: AdtMessage, status: str, ack_code: str, error_code: str, error:
 
 
 def _episode(adt: Adt, ward: Unit, *, states: frozenset | None = None) -> Episode:
-    """The episode the message is about: by visit number (PV1-19), else the person's stay at
-    the ward that is still running (or in `states`)."""
+    """The episode the message is about: by its visit number (PV1-19) when it has one, else
+    the person's stay at the ward that is still running (or in `states`)."""
     if adt.visit_number:
-        visit = Visit.objects.filter(visit_number=adt.visit_number).select_related("episode")
+        visit = Visit.objects.filter(visit_number=adt.visit_number).select_related(
+            "episode__individual"
+        )
         found = visit.first()
-        if found is not None:
+        if found is not None and found.episode.individual.identifier == adt.identifier.number:
             return found.episode
+        raise Refused(
+            f"Okänt vårdtillfälle (PV1-19 {adt.visit_number}) för personen.", code="unknown_visit"
+        )
     individual = Individual.objects.filter(identifier=adt.identifier.number).first()
     if individual is not None:
         wanted = states or {EpisodeState.ADMITTED, EpisodeState.READY}
@@ -230,7 +235,7 @@ def _episode(adt: Adt, ward: Unit, *, states: frozenset | None = None) -> Episod
         if episode is not None:
             return episode
     raise Refused(
-        f"Okänt vårdtillfälle (PV1-19 {adt.visit_number or '–'}) för personen.",
+        "Okänt vårdtillfälle: personen har ingen pågående vistelse på avdelningen.",
         code="unknown_visit",
     )
 
