@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Avg, Count
+from django.utils.translation import gettext as _
 
 from organisations.models import Lane
 from surveys.models import (
@@ -72,10 +73,14 @@ class Report:
 
 def _label(per: str, value: str | None) -> str:
     if per == "lane_pattern":
-        return " + ".join(str(Lane(lane).label) for lane in value.split("+")) if value else "Okänt"
+        return (
+            " + ".join(str(Lane(lane).label) for lane in value.split("+"))
+            if value
+            else str(_("Okänt"))
+        )
     if per == "age_band":
-        return str(AgeBand(value).label) if value is not None else "Okänt"
-    return value or "Okänt"
+        return str(AgeBand(value).label) if value is not None else str(_("Okänt"))
+    return value or str(_("Okänt"))
 
 
 def threshold() -> int:
@@ -100,7 +105,7 @@ def report(plan: MeasurementPlan, per: str = "total", *, min_group: int | None =
 
     def group_of(row: dict, prefix: str = "") -> str:
         if not group_field:
-            return "Alla"
+            return str(_("Alla"))
         return _label(per, row[prefix + group_field])
 
     invited = {
