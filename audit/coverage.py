@@ -133,6 +133,12 @@ PAGES: dict[str, str] = {
     "admin:governance_*": NONE,
     # interop (issue 16): the ADT feed and queue name control ids and wards, never a person
     "interop:*": NONE,
+    # portal (issue 13): the written summary at discharge is the episode's data; the
+    # brochure is general information
+    "portal:summary": READ,
+    "portal:summary_pdf": READ,
+    "portal:brochure": NONE,
+    "portal:brochure_pdf": NONE,
     # the API's own pages; its operations are declared in API below
     "api:openapi-json": NONE,
     "api:openapi-view": NONE,

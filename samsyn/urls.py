@@ -26,4 +26,5 @@ urlpatterns = [
     path("styrning/", include("governance.urls")),
     path("enkat/", include("surveys.urls")),
     path("integration/", include("interop.urls")),
+    path("", include("portal.urls")),
 ]
