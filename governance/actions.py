@@ -684,3 +684,72 @@ def do_set_replaced_by(
         replaced_by=str(replaced_by.public_id) if replaced_by else None,
     )
     return document
+
+
+@transaction.atomic
+def do_carry_over(
+    actor: User, plan: ActionPlan, *, title: str, period_start: dt.date, period_end: dt.date
+) -> ActionPlan:
+    """A new plan period for the same group: the plan's texts, focus areas, sub-goals and
+    metrics, with the activities the latest follow-up did not mark done or cancelled."""
+    require_edit(actor, plan.group)
+    _check_period(period_start, period_end)
+    if period_start <= plan.period_end:
+        raise ActionError(
+            _("Den nya planperioden ska börja efter %(end)s, då den här planen slutar.")
+            % {"end": plan.period_end},
+            code="overlapping_period",
+            field="period_start",
+        )
+    latest: dict[int, str] = {}
+    for status in ActivityStatus.objects.filter(follow_up__plan=plan).order_by(
+        "follow_up__held_on", "follow_up_id"
+    ):
+        latest[status.activity_id] = status.state
+    finished = {ActivityState.DONE, ActivityState.CANCELLED}
+    new = ActionPlan.objects.create(
+        group=plan.group,
+        title=_text(title, field="title", limit=200, required=True),
+        period_start=period_start,
+        period_end=period_end,
+        purpose=plan.purpose,
+        target_group=plan.target_group,
+        goal=plan.goal,
+        basis=plan.basis,
+        follow_ups_per_year=plan.follow_ups_per_year,
+        created_by=actor,
+    )
+    carried = 0
+    for focus in plan.focus_areas.prefetch_related("sub_goals__activities", "sub_goals__metrics"):
+        new_focus = FocusArea.objects.create(plan=new, position=focus.position, title=focus.title)
+        for sub_goal in focus.sub_goals.all():
+            new_sub_goal = SubGoal.objects.create(
+                focus_area=new_focus,
+                position=sub_goal.position,
+                text=sub_goal.text,
+                communication_plan=sub_goal.communication_plan,
+            )
+            for activity in sub_goal.activities.all():
+                if latest.get(activity.pk) in finished:
+                    continue
+                carried += 1
+                PlanActivity.objects.create(
+                    sub_goal=new_sub_goal,
+                    position=activity.position,
+                    text=activity.text,
+                    responsible_organisation=activity.responsible_organisation,
+                    responsible_role=activity.responsible_role,
+                    responsible_person=activity.responsible_person,
+                )
+            for metric in sub_goal.metrics.all():
+                Metric.objects.create(
+                    sub_goal=new_sub_goal,
+                    kind=metric.kind,
+                    name=metric.name,
+                    indicator_key=metric.indicator_key,
+                    filters=metric.filters,
+                    unit=metric.unit,
+                    target=metric.target,
+                )
+    _record(actor, "plan_carried_over", new, source=str(plan.public_id), activities=carried)
+    return new

@@ -48,6 +48,12 @@ class PlanForm(KeyedForm):
     )
 
 
+class CarryOverForm(KeyedForm):
+    title = forms.CharField(label=_("Rubrik för den nya planen"), max_length=200)
+    period_start = forms.DateField(label=_("Den nya perioden börjar"), widget=DATE)
+    period_end = forms.DateField(label=_("Den nya perioden slutar"), widget=DATE)
+
+
 class FocusAreaForm(KeyedForm):
     title = forms.CharField(label=_("Fokusområde"), max_length=300)
 

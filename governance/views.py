@@ -19,6 +19,7 @@ from governance import actions, documents
 from governance.access import may_edit_group, may_manage_documents
 from governance.forms import (
     ActivityForm,
+    CarryOverForm,
     DocumentForm,
     FocusAreaForm,
     FollowUpForm,
@@ -207,6 +208,7 @@ def _render_plan(request, plan: ActionPlan, status: int = 200, **forms):
             "activity": forms.get("activity") or ActivityForm(),
             "metric": forms.get("metric") or MetricForm(),
             "manual_value": forms.get("manual_value") or ManualValueForm(),
+            "carry_over": forms.get("carry_over") or CarryOverForm(),
             "follow_up": forms.get("follow_up")
             or FollowUpForm(
                 activities=context["activities"],
@@ -315,11 +317,28 @@ def plan_act(request, public_id, name: str):
                     ],
                 ),
             )
+    elif name == "carry_over":
+        form = CarryOverForm(request.POST)
+        created: list[ActionPlan] = []
+
+        def call():
+            data = form.cleaned_data
+            created.append(
+                actions.do_carry_over(
+                    user,
+                    plan,
+                    title=data["title"],
+                    period_start=data["period_start"],
+                    period_end=data["period_end"],
+                )
+            )
     else:
         raise Http404("no such change")
     if parent is None:
         raise Http404("not part of this plan")
     if form.is_valid() and _run(form, user, call):
+        if name == "carry_over":
+            return HttpResponseRedirect(reverse("governance:plan", args=[created[0].public_id]))
         return HttpResponseRedirect(reverse("governance:plan", args=[plan.public_id]))
     return _render_plan(request, plan, 400, **{name: form})
 

@@ -230,3 +230,44 @@ def test_the_process_leader_builds_a_plan_on_its_pages(client, org, groups):
     )
     assert response.status_code == 400
     assert Metric.objects.count() == 1
+
+
+def test_a_new_plan_period_carries_over_the_unfinished_activities(client, org, groups):
+    plan = actions.do_create_plan(groups["leader"], groups["nosam"], _plan_input())
+    sub_goal = plan.focus_areas.get().sub_goals.get()
+    actions.do_add_activity(
+        groups["leader"], sub_goal, actions.ActivityInput("Temadag", responsible_role="NOSAM")
+    )
+    done = PlanActivity.objects.get(text="Utbildning i rutinen")
+    start, end = _year()
+    actions.do_hold_follow_up(
+        groups["leader"],
+        plan,
+        actions.FollowUpInput(
+            held_on=start,
+            covers_start=start,
+            covers_end=start,
+            statuses=[actions.StatusInput(done.pk, ActivityState.DONE)],
+        ),
+    )
+    client.force_login(groups["leader"])
+    next_start = end + dt.timedelta(days=1)
+    response = client.post(
+        f"/styrning/plan/{plan.public_id}/carry_over/",
+        {
+            "title": "Nästa plan",
+            "period_start": next_start,
+            "period_end": next_start.replace(month=12, day=31),
+        },
+    )
+    new = ActionPlan.objects.get(title="Nästa plan")
+    assert response.status_code == 302
+    assert [a.text for a in PlanActivity.objects.filter(sub_goal__focus_area__plan=new)] == [
+        "Temadag"
+    ]
+    assert Metric.objects.filter(sub_goal__focus_area__plan=new).count() == 2
+    with pytest.raises(ActionError) as error:
+        actions.do_carry_over(
+            groups["leader"], plan, title="Krock", period_start=end, period_end=end
+        )
+    assert error.value.code == "overlapping_period"
