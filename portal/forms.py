@@ -3,39 +3,48 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core import submissions
 from episodes.models import DischargeDestination, Episode
 from portal.models import Variant
 from portal.summary import TEXT_LIMIT, NurseInput
+
+TOO_LONG = {"max_length": _("Texten är för lång (högst 2000 tecken).")}  # TEXT_LIMIT
 
 
 class SummaryForm(forms.Form):
     """What the nurse adds to the written summary. Missing facts are told by
     `portal.summary.missing`, not here, so that every gap is named at once."""
 
+    # Claimed by the action when the summary is given: a second click gives nothing twice.
+    submission_key = forms.CharField(widget=forms.HiddenInput, required=False)
     variant = forms.ChoiceField(label=_("Språk"), choices=Variant.choices, initial=Variant.PLAIN)
     care_given = forms.CharField(
         label=_("Vården den enskilde har fått"),
         help_text=_("Skriv så att den enskilde förstår, utan förkortningar."),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=TEXT_LIMIT,
+        error_messages=TOO_LONG,
         required=False,
     )
     medication_changes = forms.CharField(
         label=_("Ändringar i läkemedel"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=TEXT_LIMIT,
+        error_messages=TOO_LONG,
         required=False,
     )
     watch_for = forms.CharField(
         label=_("Det här ska den enskilde vara uppmärksam på"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=TEXT_LIMIT,
+        error_messages=TOO_LONG,
         required=False,
     )
     contact_reach = forms.CharField(
         label=_("Så når den enskilde sin fasta vårdkontakt"),
         help_text=_("Till exempel telefonnummer och tider."),
         max_length=200,
+        error_messages={"max_length": _("Texten är för lång (högst 200 tecken).")},
         required=False,
     )
     destination = forms.ChoiceField(
@@ -50,7 +59,10 @@ class SummaryForm(forms.Form):
     )
 
     def __init__(self, *args, episode: Episode, **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("submission_key", submissions.new_key())
         if episode.discharged_at:
             # Known from the discharge itself.
             del self.fields["destination"]
@@ -66,4 +78,5 @@ class SummaryForm(forms.Form):
             contact_reach=data["contact_reach"],
             destination=data.get("destination", ""),
             discharge_date=data.get("discharge_date"),
+            submission_key=data["submission_key"] or None,
         )

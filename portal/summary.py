@@ -43,6 +43,7 @@ class NurseInput:
     # Only asked while the discharge is not yet registered.
     destination: str = ""
     discharge_date: dt.date | None = None
+    submission_key: str | None = None
 
 
 @dataclass
@@ -201,7 +202,12 @@ def give_summary(user: User, episode: Episode, given: NurseInput) -> DischargeSu
     data = facts(user, episode, given)
     pdf = summary_pdf(given.variant, data)
     with transaction.atomic():
-        episode_actions.do_record_summary(user, episode, note=_("Skriftlig sammanfattning given"))
+        episode_actions.do_record_summary(
+            user,
+            episode,
+            note=_("Skriftlig sammanfattning given"),
+            submission_key=given.submission_key,
+        )
         membership = acting_membership(user, episode, Step.RECORD_SUMMARY)
         number = (
             DischargeSummary.objects.filter(episode=episode).aggregate(n=Max("number"))["n"] or 0

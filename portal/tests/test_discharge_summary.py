@@ -246,3 +246,23 @@ def test_the_english_and_the_easy_read_summaries(org, client, tmp_path):
     # The staff page around it stays Swedish.
     page = client.get(reverse("portal:summary", args=[episode.public_id])).content.decode()
     assert "Engelska" in page and "Lättläst svenska" in page
+
+
+def test_a_second_click_on_give_keeps_one_copy(org, client):
+    episode = ready_to_go(org)
+    client.force_login(org.nurse)
+    assert give(client, episode, submission_key="k-1").status_code == 302
+    again = give(client, episode, submission_key="k-1")
+    assert again.status_code == 400
+    assert "Det här formuläret har redan skickats. Inget har ändrats." in again.content.decode()
+    assert DischargeSummary.objects.filter(episode=episode).count() == 1
+
+
+def test_text_over_the_limit_is_refused_at_its_field_and_nothing_is_kept(org, client):
+    episode = ready_to_go(org)
+    client.force_login(org.nurse)
+    response = give(client, episode, care_given="x" * 2001)
+    assert response.status_code == 400
+    assert "högst 2000 tecken" in response.content.decode()
+    episode.refresh_from_db()
+    assert episode.summary_given_at is None and not DischargeSummary.objects.exists()
