@@ -10,10 +10,16 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import ActionError
-from governance.access import is_governance_admin, may_manage_documents, require_edit
+from governance.access import (
+    is_governance_admin,
+    may_edit_group,
+    may_manage_documents,
+    require_edit,
+)
 from governance.metrics import metric_filters, value_of
 from governance.models import (
     UNIT_OF_MEASURE,
@@ -22,6 +28,7 @@ from governance.models import (
     ActivityStatus,
     ChangeRecord,
     DocumentKind,
+    DocumentQuestion,
     FocusArea,
     FollowUp,
     GoverningDocument,
@@ -753,3 +760,43 @@ def do_carry_over(
                 )
     _record(actor, "plan_carried_over", new, source=str(plan.public_id), activities=carried)
     return new
+
+
+MAX_QUESTION = 2000
+
+
+@transaction.atomic
+def do_ask_about_document(actor: User, document: GoverningDocument, text: str) -> DocumentQuestion:
+    """Any logged-in user asks how a document is to be read; it waits for the owner's answer."""
+    question = DocumentQuestion.objects.create(
+        document=document,
+        text=_text(text, field="text", limit=MAX_QUESTION, required=True),
+        asked_by=actor,
+    )
+    _record(actor, "document_question", document, question=str(question.public_id))
+    return question
+
+
+def may_answer(actor: User, document: GoverningDocument) -> bool:
+    """The owner group's process owner or leaders, or the register's keepers, answer."""
+    if document.owner_group is not None and may_edit_group(actor, document.owner_group):
+        return True
+    return may_manage_documents(actor)
+
+
+@transaction.atomic
+def do_answer_question(actor: User, question: DocumentQuestion, answer: str) -> DocumentQuestion:
+    question = DocumentQuestion.objects.select_for_update().get(pk=question.pk)
+    if not may_answer(actor, question.document):
+        raise ActionError(
+            _("Bara dokumentets ägare eller registrets processledare svarar på frågor."),
+            code="forbidden",
+        )
+    if question.answered_at is not None:
+        raise ActionError(_("Frågan är redan besvarad."), code="already_answered", field="answer")
+    question.answer = _text(answer, field="answer", limit=MAX_QUESTION, required=True)
+    question.answered_at = timezone.now()
+    question.answered_by = actor
+    question.save(update_fields=["answer", "answered_at", "answered_by"])
+    _record(actor, "document_answer", question.document, question=str(question.public_id))
+    return question

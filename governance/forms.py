@@ -158,3 +158,11 @@ class DocumentForm(KeyedForm):
         empty_label=_("Inget"),
         to_field_name="public_id",
     )
+
+
+class QuestionForm(KeyedForm):
+    text = forms.CharField(label=_("Din fråga om hur dokumentet ska tolkas"), widget=TEXT)
+
+
+class AnswerForm(KeyedForm):
+    answer = forms.CharField(label=_("Svar (publiceras vid dokumentet)"), widget=TEXT)

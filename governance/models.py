@@ -345,6 +345,28 @@ def in_force_q(day: dt.date) -> Q:
     )
 
 
+class DocumentQuestion(PublicIdModel):
+    """A question about how a document is to be read; the owner's answer is published beside
+    the document."""
+
+    document = models.ForeignKey(
+        GoverningDocument, on_delete=models.CASCADE, related_name="questions"
+    )
+    text = models.TextField()
+    asked_at = models.DateTimeField(default=timezone.now)
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answer = models.TextField(blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["document", "-asked_at", "-id"]
+
+
 class ChangeRecord(models.Model):
     """Append-only: who changed what in governance, when, with the details."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 
 from django.contrib.auth.decorators import login_required
@@ -19,6 +20,7 @@ from governance import actions, documents
 from governance.access import may_edit_group, may_manage_documents
 from governance.forms import (
     ActivityForm,
+    AnswerForm,
     CarryOverForm,
     DocumentForm,
     FocusAreaForm,
@@ -27,11 +29,13 @@ from governance.forms import (
     ManualValueForm,
     MetricForm,
     PlanForm,
+    QuestionForm,
     SubGoalForm,
 )
 from governance.metrics import metric_row, plan_period_so_far
 from governance.models import (
     ActionPlan,
+    DocumentQuestion,
     FocusArea,
     GoverningDocument,
     Group,
@@ -411,12 +415,49 @@ def document_new(request):
 
 @login_required
 def document_page(request, public_id):
+    """The document; its published answers; a question form; the owner answers here."""
     document = get_object_or_404(
         GoverningDocument.objects.select_related(
             "owner_group", "owner_organisation", "replaced_by"
         ),
         public_id=public_id,
     )
+    user = request.user
+    may_answer = actions.may_answer(user, document)
+    question_form = QuestionForm()
+    answer_form = AnswerForm()
+    status = 200
+    if request.method == "POST":
+        if "answer" in request.POST:
+            answer_form = AnswerForm(request.POST)
+            raw = request.POST.get("question", "")
+            question = (
+                DocumentQuestion.objects.filter(document=document, public_id=raw).first()
+                if _is_uuid(raw)
+                else None
+            )
+            if question is None:
+                raise Http404("no such question")
+            if answer_form.is_valid() and _run(
+                answer_form,
+                user,
+                lambda: actions.do_answer_question(
+                    user, question, answer_form.cleaned_data["answer"]
+                ),
+            ):
+                return HttpResponseRedirect(reverse("governance:document", args=[public_id]))
+        else:
+            question_form = QuestionForm(request.POST)
+            if question_form.is_valid() and _run(
+                question_form,
+                user,
+                lambda: actions.do_ask_about_document(
+                    user, document, question_form.cleaned_data["text"]
+                ),
+            ):
+                return HttpResponseRedirect(reverse("governance:document", args=[public_id]))
+        status = 400
+    questions = list(document.questions.all())
     return render(
         request,
         "governance/document.html",
@@ -424,5 +465,19 @@ def document_page(request, public_id):
             "document": document,
             "in_force": document.in_force(timezone.localdate()),
             "replaces": document.replaces.all(),
+            "answered": [q for q in questions if q.answered_at],
+            "waiting": [q for q in questions if not q.answered_at] if may_answer else [],
+            "may_answer": may_answer,
+            "question_form": question_form,
+            "answer_form": answer_form,
         },
+        status=status,
     )
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True

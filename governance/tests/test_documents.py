@@ -127,3 +127,22 @@ def test_an_administrator_registers_a_document_on_the_page(client, org):
     assert document.activity_keys == ["SV-01"]
     page = client.get(f"/styrning/dokument/{document.public_id}/").content.decode()
     assert "Överenskommelse om utskrivning" in page and "SV-01" in page
+
+
+def test_a_question_goes_to_the_owner_whose_answer_is_published(client, org, groups):
+    document = _document(org.admin, owner_group=groups["nosam"])
+    client.force_login(org.nurse)
+    page = f"/styrning/dokument/{document.public_id}/"
+    assert client.post(page, {"text": ""}).status_code == 400
+    assert client.post(page, {"text": "Gäller 24 timmar även på helger?"}).status_code == 302
+    question = document.questions.get()
+    # the nurse may not answer; the owner group's process leader may
+    assert client.post(page, {"question": question.public_id, "answer": "Ja"}).status_code == 400
+    client.force_login(groups["leader"])
+    html = client.get(page).content.decode()
+    assert "Obesvarad fråga" in html and "Gäller 24 timmar även på helger?" in html
+    response = client.post(page, {"question": question.public_id, "answer": "Ja, alla dagar."})
+    assert response.status_code == 302
+    client.force_login(org.nurse)
+    html = client.get(page).content.decode()
+    assert "Ja, alla dagar." in html and "Obesvarad fråga" not in html
