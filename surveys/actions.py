@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -41,6 +42,7 @@ DEFINERS = frozenset({Role.PROCESS_LEADER, Role.ADMINISTRATOR})
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read from paper
 CODE_LENGTH = 8
 TEXT_LIMIT = 2000
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,59}")  # a key fits `Questionnaire.key` and `Question.key`
 
 
 def may_define(user: User) -> bool:
@@ -90,6 +92,20 @@ def _questions(definition: dict[str, Any]) -> list[dict[str, Any]]:
                 code="invalid",
                 field=field,
             )
+        if not SLUG.fullmatch(key):
+            raise ActionError(
+                _("Fråga %(n)s: nyckeln får ha högst 60 små bokstäver, siffror och bindestreck.")
+                % {"n": index},
+                code="invalid",
+                field=field,
+            )
+        if len(text) > 500 or any(len(str(q.get(k, ""))) > 100 for k in ("min_label", "max_label")):
+            raise ActionError(
+                _("Fråga %(n)s: texten är för lång (högst 500 tecken, ändarna 100).")
+                % {"n": index},
+                code="too_long",
+                field=field,
+            )
         row = dict(key=key, text=text, kind=kind, required=bool(q.get("required", False)))
         if kind == QuestionKind.SCALE:
             low, high = q.get("scale_min", 1), q.get("scale_max", 5)
@@ -119,9 +135,17 @@ def save_questionnaire(
     the change is a new version, and every earlier answer keeps its own."""
     if user is not None:
         _require_definer(user)
+    if not SLUG.fullmatch(key):
+        raise ActionError(
+            _("Nyckeln får ha högst 60 små bokstäver, siffror och bindestreck."),
+            code="invalid",
+            field="key",
+        )
     title = str(definition.get("title", "")).strip()
     if not title:
         raise ActionError(_("Enkäten behöver en rubrik."), code="required", field="title")
+    if len(title) > 200:
+        raise ActionError(_("Rubriken får vara högst 200 tecken."), code="too_long", field="title")
     questions = _questions(definition)
     questionnaire, _created = Questionnaire.objects.get_or_create(
         key=key, defaults={"name": str(definition.get("name") or title)}
@@ -164,6 +188,10 @@ def create_plan(
     then eight quarters. Plans may not overlap: an invitation belongs to one plan."""
     if user is not None:
         _require_definer(user)
+    if not name.strip() or len(name) > 200:
+        raise ActionError(
+            _("Mätplanen behöver ett namn på högst 200 tecken."), code="invalid", field="name"
+        )
     if baseline_end < baseline_start:
         raise ActionError(
             _("Baslinjen kan inte sluta före den börjar."), code="invalid", field="baseline_end"

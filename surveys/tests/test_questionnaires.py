@@ -107,3 +107,19 @@ def test_plans_may_not_overlap(plan):
         )
     assert refused.value.code == "overlap"
     assert MeasurementPlan.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "key, definition, field",
+    [
+        ("Stor Bokstav", DEFINITION, "key"),
+        ("k" * 61, DEFINITION, "key"),
+        ("ok", changed(title="R" * 201), "title"),
+        ("ok", changed(questions=[{"key": "a", "text": "T" * 501, "kind": "text"}]), "questions.1"),
+        ("ok", changed(questions=[{"key": "A b", "text": "T", "kind": "text"}]), "questions.1"),
+    ],
+)
+def test_a_key_or_text_that_does_not_fit_is_refused_with_its_field(db, key, definition, field):
+    with pytest.raises(ActionError) as refused:
+        actions.save_questionnaire(None, key, definition)
+    assert refused.value.field == field
