@@ -9,6 +9,7 @@ until its code is first used: then the link is cleared (see `actions.open_respon
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import hashlib
 
@@ -111,12 +112,13 @@ class MeasurementPlan(PublicIdModel):
         return self.name
 
     def quarter_start(self, number: int) -> dt.date:
-        """The first day of quarter `number` (1..QUARTERS): three calendar months apart."""
+        """The first day of quarter `number` (1..QUARTERS, and QUARTERS + 1 for the day after
+        the plan): three calendar months apart, from the day after the baseline."""
         first = self.baseline_end + dt.timedelta(days=1)
         months = first.month - 1 + 3 * (number - 1)
         year, month = first.year + months // 12, months % 12 + 1
-        day = min(first.day, 28) if first.day > 28 else first.day
-        return dt.date(year, month, day)
+        # The 31st falls on a month's last day where it has none (30 April, 28 February).
+        return dt.date(year, month, min(first.day, calendar.monthrange(year, month)[1]))
 
     def end(self) -> dt.date:
         """The last day of the plan: the day before the quarter after the last one."""

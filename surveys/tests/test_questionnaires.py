@@ -123,3 +123,20 @@ def test_a_key_or_text_that_does_not_fit_is_refused_with_its_field(db, key, defi
     with pytest.raises(ActionError) as refused:
         actions.save_questionnaire(None, key, definition)
     assert refused.value.field == field
+
+
+def test_quarters_after_a_baseline_ending_on_the_30th_start_on_the_31st_or_the_months_last(db):
+    version = actions.save_questionnaire(None, "utskrivning", DEFINITION)
+    plan = actions.create_plan(
+        None,
+        name="Plan",
+        questionnaire=version.questionnaire,
+        baseline_start=dt.date(2026, 11, 1),
+        baseline_end=dt.date(2027, 1, 30),
+    )
+    assert plan.quarter_start(1) == dt.date(2027, 1, 31)
+    assert plan.quarter_start(2) == dt.date(2027, 4, 30)
+    assert plan.period_of(dt.date(2027, 1, 30)) == BASELINE
+    assert plan.period_of(dt.date(2027, 1, 31)) == 1
+    assert plan.period_of(dt.date(2027, 4, 29)) == 1
+    assert plan.period_of(dt.date(2027, 4, 30)) == 2
