@@ -23,6 +23,7 @@ from episodes.rules import Step
 from organisations.models import Lane, User
 from portal.models import DischargeSummary, Variant
 from portal.pdf import render_pdf
+from process.models import ActivityStatus, EpisodeActivity
 from sip.views import current_version, episode_panel
 
 TEXT_LIMIT = 2000
@@ -63,6 +64,16 @@ def care_contact_phone(episode: Episode) -> str:
     return contact.phone if contact else ""
 
 
+def care_contact_required(episode: Episode) -> bool:
+    """Whether the work description asks for a designated care contact in this stay: its
+    activity for the appointment is in force (the process engine decides when it applies)."""
+    return (
+        EpisodeActivity.objects.filter(episode=episode, definition__step=Step.APPOINT_CARE_CONTACT)
+        .exclude(status=ActivityStatus.NOT_APPLICABLE)
+        .exists()
+    )
+
+
 def missing(episode: Episode, given: NurseInput) -> list[Missing]:
     """What is missing before the summary can be given, in the order the nurse fixes it."""
     found = []
@@ -87,7 +98,7 @@ def missing(episode: Episode, given: NurseInput) -> list[Missing]:
                     ),
                 )
             )
-    if episode.may_need_help and not episode.care_contact_name:
+    if care_contact_required(episode) and not episode.care_contact_name:
         found.append(
             Missing(
                 None,

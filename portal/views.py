@@ -8,9 +8,10 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.configuration import MissingConfiguration, regional_count
 from core.errors import ActionError
 from episodes.access import get_episode_for_user
 from episodes.rules import Step, available_steps
@@ -110,14 +111,24 @@ def summary_pdf(request, public_id, number: int):
     return response
 
 
+def _brochure_context() -> dict:
+    """The region's count in force today for the admission notice (the brochure names it)."""
+    try:
+        hours = regional_count("admission_notice_hours", timezone.localdate())
+    except MissingConfiguration:
+        hours = None
+    return {"notice_hours": hours}
+
+
 def brochure(request):
     """The information brochure about the stay and the way home: no patient data, public."""
-    return render(request, "portal/brochure.html")
+    return render(request, "portal/brochure.html", _brochure_context())
 
 
 def brochure_pdf(request):
     response = HttpResponse(
-        render_pdf("portal/brochure_pdf.html", {}), content_type="application/pdf"
+        render_pdf("portal/brochure_pdf.html", _brochure_context()),
+        content_type="application/pdf",
     )
     response["Content-Disposition"] = 'inline; filename="fran-sjukhus-till-hemmet.pdf"'
     return response

@@ -37,3 +37,4 @@ def test_the_brochure_prints_as_a_leaflet(client, db, tmp_path):
     assert "Från sjukhuset till hemmet" in text
     assert "Du kan själv be om en SIP." in text
     assert "Du ska inte behöva åka hem utan den hjälp du behöver." in text
+    assert "Det gör avdelningen inom 24 timmar." in text  # the region's count in force

@@ -16,7 +16,7 @@ from individuals.models import Individual
 from portal.models import DischargeSummary
 from process.models import ActivityState, EpisodeActivity
 from sip.tests import builders
-from tests.factories import TEST_IDENTIFIERS, admit
+from tests.factories import TEST_IDENTIFIERS, admit, make_individual
 
 needs_poppler = pytest.mark.skipif(
     not shutil.which("pdftotext"), reason="poppler-utils (pdftotext) missing"
@@ -266,3 +266,24 @@ def test_text_over_the_limit_is_refused_at_its_field_and_nothing_is_kept(org, cl
     assert "högst 2000 tecken" in response.content.decode()
     episode.refresh_from_db()
     assert episode.summary_given_at is None and not DischargeSummary.objects.exists()
+
+
+def test_a_stay_that_needs_no_help_afterwards_needs_no_care_contact(org, client):
+    make_individual(org, TEST_IDENTIFIERS[2])
+    episode = actions.do_admit(
+        org.nurse,
+        org.ward,
+        actions.AdmissionInput(
+            identifier=TEST_IDENTIFIERS[2],
+            admitted_at=timezone.now() - dt.timedelta(hours=3),
+            may_need_help=False,
+        ),
+    )
+    client.force_login(org.nurse)
+    response = client.post(
+        reverse("portal:summary", args=[episode.public_id]),
+        {**NURSE_TEXT, "destination": "home", "discharge_date": timezone.localdate()},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200 and "Fast vårdkontakt är inte utsedd" not in page
+    assert "Har du frågor om din vård kontaktar du Vårdcentralen Partille." in page
