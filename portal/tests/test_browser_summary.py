@@ -49,3 +49,15 @@ def test_the_nurse_gives_the_written_summary_from_the_episode_page(org, page):
 
     page.get_by_role("link", name="Tillbaka till vårdtillfället").click()
     assert page.locator("#actions .badge-done", has_text="Given").count() == 1
+
+
+def test_the_brochure_reads_on_a_phone_without_logging_in(page):
+    page.set_viewport_size({"width": 375, "height": 740})
+    page.goto(page.base_url + "/information/")
+    page.get_by_role("heading", name="Från sjukhuset till hemmet").wait_for()
+    assert page.get_by_role("heading", name="Om hjälpen inte är klar").is_visible()
+    # Nothing wider than the phone: no sideways scrolling.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert_accessible(page)
+    href = page.get_by_role("link", name="Skriv ut broschyren (PDF)").get_attribute("href")
+    assert page.request.get(page.base_url + href).body().startswith(b"%PDF")
