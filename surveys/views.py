@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import ActionError
@@ -76,7 +77,8 @@ def invite(request, episode_id):
     episode = get_episode_for_user(
         request.user, episode_id, action="survey.invite", request=request
     )
-    return render(request, "surveys/invite.html", {"episode": episode})
+    plan = actions.plan_on(timezone.localdate())
+    return render(request, "surveys/invite.html", {"episode": episode, "plan": plan})
 
 
 # -- answering ---------------------------------------------------------------------------------

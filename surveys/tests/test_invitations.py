@@ -9,7 +9,7 @@ from audit.models import AccessLog
 from core.errors import ActionError
 from surveys import actions
 from surveys.models import BASELINE, Invitation, hash_code
-from tests.factories import admit
+from tests.factories import TEST_IDENTIFIERS, admit, make_individual
 
 
 @pytest.fixture(autouse=True)
@@ -84,3 +84,17 @@ def test_a_new_invitation_replaces_an_unused_one(org, plan):
     assert list(Invitation.objects.all()) == [second.invitation]
     with pytest.raises(ActionError):
         actions.open_response(first.code, client="1.2.3.4")
+
+
+def test_outside_a_measurement_period_the_page_offers_no_invitation(org, client):
+    episode = admit(org)
+    client.force_login(org.nurse)
+    page = client.get(f"/enkat/inbjudan/{episode.public_id}/").content.decode()
+    assert "Ingen mätperiod pågår i dag" in page and "Skapa inbjudan" not in page
+
+
+def test_a_protected_identitys_area_and_municipality_are_never_kept(org, plan):
+    make_individual(org, TEST_IDENTIFIERS[1], protected_identity=True)
+    episode = admit(org, identifier=TEST_IDENTIFIERS[1])
+    invitation = actions.create_invitation(org.nurse, episode.public_id).invitation
+    assert invitation.area is None and invitation.municipality is None
