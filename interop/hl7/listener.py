@@ -15,7 +15,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import connection
 from hl7.mllp import InvalidBlockError, start_hl7_server
 
 from interop.hl7 import intake
@@ -31,20 +31,26 @@ def decode(block: bytes) -> str:
     return block.decode("utf-8")
 
 
-def _apply(block: bytes) -> bytes:
-    close_old_connections()
+def _apply(block: bytes) -> bytes | None:
+    """The ACK of one block; None when it could not be processed for an internal reason
+    (e.g. the database is gone): then no ACK is sent, so the sender resends it later."""
     try:
         try:
             text = decode(block)
         except UnicodeDecodeError:
             return intake.build_ack(
-                None, "AR", "Meddelandet är inte korrekt UTF-8 (ange MSH-18).", ""
+                None, "AR", "Meddelandet är inte korrekt UTF-8 (ange MSH-18)."
             ).encode()
         answer = intake.receive(text)
         return answer.ack.encode("latin-1" if b"8859" in block[:400] else "utf-8", "replace")
     except Exception:
-        logger.exception("HL7 message could not be processed")
-        return intake.build_ack(None, "AR", "Internt fel; meddelandet är inte behandlat.").encode()
+        logger.exception("HL7 message could not be processed; no ACK sent")
+        connection.close()  # a broken connection is opened afresh for the next message
+        return None
+
+
+def _close_connection() -> None:
+    connection.close()  # the calling thread's own connection
 
 
 class Listener:
@@ -83,6 +89,8 @@ class Listener:
         if self.server is not None:
             self.server.close()
             await self.server.wait_closed()
+        # The worker thread's database connection ends with it.
+        await asyncio.get_running_loop().run_in_executor(self.worker, _close_connection)
         self.worker.shutdown(wait=True)
 
     async def _serve(self, reader, writer) -> None:
@@ -108,6 +116,8 @@ class Listener:
                     await writer.drain()
                     break
                 ack = await loop.run_in_executor(self.worker, _apply, block)
+                if ack is None:
+                    break
                 writer.writeblock(ack)
                 await writer.drain()
         except ConnectionError:

@@ -88,18 +88,19 @@ def test_the_same_control_id_with_other_content_is_refused_and_recorded(listener
 
 def test_an_update_sets_the_estimated_date_and_a_discharge_ends_the_stay(listener):
     tomorrow = timezone.localdate() + dt.timedelta(days=3)
+    discharged = hours_ago(2)
     answers = post(
         listener,
         adt("A01", "MSG-1", admitted=ts(hours_ago(30))),
         adt("A08", "MSG-2", expected_discharge=tomorrow.strftime("%Y%m%d")),
-        adt("A03", "MSG-3", discharged=ts(hours_ago(2)), disposition="03"),
+        adt("A03", "MSG-3", discharged=ts(discharged), disposition="03"),
     )
 
     assert [a[0] for a in answers] == ["AA", "AA", "AA"]
     episode = Episode.objects.get()
     assert episode.estimated_discharge_date == tomorrow
     assert episode.state == EpisodeState.DISCHARGED
-    assert episode.discharged_at == hours_ago(2)
+    assert episode.discharged_at == discharged
 
 
 def test_a_cancelled_admission_ends_the_episode_as_cancelled(listener):
@@ -145,3 +146,14 @@ def test_a_discharge_for_an_unknown_visit_is_refused(listener):
 
     assert answer[0] == "AE"
     assert "Okänt vårdtillfälle" in answer[2]
+
+
+def test_after_a_restart_the_senders_resend_is_acknowledged_and_applies_nothing_twice(ward):
+    message = adt("A01", "MSG-1", admitted=ts(hours_ago(5)))
+    with ListenerThread() as first:
+        [before] = post(first, message)
+    with ListenerThread() as restarted:
+        [after] = post(restarted, message)
+
+    assert before == after == ["AA", "MSG-1", "OK"]
+    assert Episode.objects.count() == 1

@@ -61,9 +61,9 @@ class Command(BaseCommand):
         if not folder.is_dir():
             raise CommandError(f"Katalogen finns inte: {folder}")
         while True:
-            close_old_connections()
             for name, codes in take_folder(folder):
                 self.stdout.write(f"{name}: {' '.join(codes)}")
             if options["once"]:
                 return
             time.sleep(options["interval"])
+            close_old_connections()
