@@ -26,6 +26,7 @@ from governance.models import (
     ActionPlan,
     ActivityState,
     ActivityStatus,
+    Assignment,
     ChangeRecord,
     DocumentKind,
     DocumentQuestion,
@@ -42,6 +43,7 @@ from governance.models import (
     MetricReading,
     MetricUnit,
     PlanActivity,
+    ReportBack,
     SubGoal,
 )
 from indicators.definitions import BY_KEY
@@ -800,3 +802,150 @@ def do_answer_question(actor: User, question: DocumentQuestion, answer: str) -> 
     question.save(update_fields=["answer", "answered_at", "answered_by"])
     _record(actor, "document_answer", question.document, question=str(question.public_id))
     return question
+
+
+# -- assignments ----------------------------------------------------------------------------------
+
+ASSIGNMENT_TEXTS = (
+    "commissioner",
+    "decided_by",
+    "recipients",
+    "background",
+    "purpose",
+    "goal",
+    "activities",
+    "target_group",
+    "communication",
+    "timeline",
+    "resources",
+    "parties",
+)
+
+
+@dataclass
+class AssignmentInput:
+    title: str
+    texts: dict[str, str] = field(default_factory=dict)  # the sections, by ASSIGNMENT_TEXTS
+    report_questions: list[str] = field(default_factory=list)
+    report_due_dates: list[dt.date] = field(default_factory=list)
+    documents: list[GoverningDocument] = field(default_factory=list)
+
+
+def _assignment_fields(data: AssignmentInput) -> dict:
+    unknown = [k for k in data.texts if k not in ASSIGNMENT_TEXTS]
+    if unknown:
+        raise ActionError(_("Okänt avsnitt."), code="unknown", field=unknown[0])
+    questions = [q.strip() for q in data.report_questions if q.strip()]
+    if data.report_due_dates and not questions:
+        raise ActionError(
+            _("Ange de frågor som återrapporteringen ska besvara."),
+            code="required",
+            field="report_questions",
+        )
+    return dict(
+        title=_text(data.title, field="title", limit=MAX_SHORT, required=True),
+        report_questions=questions,
+        report_due_dates=sorted({d.isoformat() for d in data.report_due_dates}),
+        **{k: _text(data.texts.get(k, ""), field=k) for k in ASSIGNMENT_TEXTS},
+    )
+
+
+@transaction.atomic
+def do_create_assignment(actor: User, group: Group, data: AssignmentInput) -> Assignment:
+    """A draft assignment to `group` (administrators and the commissioning group's leaders)."""
+    _require_documents(actor)
+    assignment = Assignment.objects.create(group=group, **_assignment_fields(data))
+    assignment.documents.set(data.documents)
+    _record(actor, "assignment_created", assignment, title=assignment.title)
+    return assignment
+
+
+@transaction.atomic
+def do_edit_assignment(actor: User, assignment: Assignment, data: AssignmentInput) -> Assignment:
+    _require_documents(actor)
+    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    if assignment.decided_on is not None:
+        raise ActionError(
+            _("Uppdraget är beslutat: ändra det genom en ny version."),
+            code="decided",
+            field="version",
+        )
+    for name, value in _assignment_fields(data).items():
+        setattr(assignment, name, value)
+    assignment.save()
+    assignment.documents.set(data.documents)
+    _record(actor, "assignment_edited", assignment)
+    return assignment
+
+
+@transaction.atomic
+def do_decide_assignment(actor: User, assignment: Assignment, decided_on: dt.date) -> Assignment:
+    _require_documents(actor)
+    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    if assignment.decided_on is not None:
+        raise ActionError(_("Uppdraget är redan beslutat."), code="already_decided")
+    assignment.decided_on = decided_on
+    assignment.save(update_fields=["decided_on"])
+    _record(actor, "assignment_decided", assignment, decided_on=str(decided_on))
+    return assignment
+
+
+@transaction.atomic
+def do_new_assignment_version(
+    actor: User, assignment: Assignment, data: AssignmentInput
+) -> Assignment:
+    """A new, undecided version of a decided assignment, replacing it once decided."""
+    _require_documents(actor)
+    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    if assignment.decided_on is None:
+        raise ActionError(
+            _("Uppdraget är inte beslutat ännu: ändra det direkt."), code="not_decided"
+        )
+    if Assignment.objects.filter(previous=assignment).exists():
+        raise ActionError(_("Det finns redan en nyare version."), code="already_versioned")
+    new = Assignment.objects.create(
+        group=assignment.group,
+        version=assignment.version + 1,
+        previous=assignment,
+        **_assignment_fields(data),
+    )
+    new.documents.set(data.documents)
+    _record(actor, "assignment_versioned", new, previous=str(assignment.public_id))
+    return new
+
+
+@transaction.atomic
+def do_report_back(
+    actor: User, assignment: Assignment, *, due_on: dt.date, answers: list[str]
+) -> ReportBack:
+    """The responsible group's report-back for one due date: an answer to every question."""
+    require_edit(actor, assignment.group)
+    assignment = Assignment.objects.get(pk=assignment.pk)  # as decided now, not as passed in
+    if assignment.decided_on is None:
+        raise ActionError(
+            _("Ett uppdrag som inte är beslutat återrapporteras inte."), code="not_decided"
+        )
+    if due_on.isoformat() not in assignment.report_due_dates:
+        raise ActionError(
+            _("Uppdraget har ingen återrapportering det datumet."),
+            code="unknown_due_date",
+            field="due_on",
+        )
+    if len(answers) != len(assignment.report_questions):
+        raise ActionError(
+            _("Besvara var och en av uppdragets frågor."), code="answers_missing", field="answers"
+        )
+    texts = []
+    for i, answer in enumerate(answers):
+        texts.append(_text(answer, field=f"answers.{i}", required=True))
+    if ReportBack.objects.filter(assignment=assignment, due_on=due_on).exists():
+        raise ActionError(
+            _("Återrapporteringen för det datumet är redan lämnad."),
+            code="already_reported",
+            field="due_on",
+        )
+    report = ReportBack.objects.create(
+        assignment=assignment, due_on=due_on, answers=texts, submitted_by=actor
+    )
+    _record(actor, "report_back", assignment, due_on=str(due_on))
+    return report

@@ -367,6 +367,55 @@ class DocumentQuestion(PublicIdModel):
         ordering = ["document", "-asked_at", "-id"]
 
 
+class Assignment(PublicIdModel):
+    """An assignment (uppdragshandling) to a group, in the sections of the seed. Once decided
+    it is changed only by a new version (`previous` names the one it replaces)."""
+
+    group = models.ForeignKey(Group, on_delete=models.PROTECT, related_name="assignments")
+    title = models.CharField(max_length=300)
+    version = models.PositiveIntegerField(default=1)
+    previous = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="next_version"
+    )
+    commissioner = models.CharField(max_length=300, blank=True)  # uppdragsgivare
+    decided_by = models.CharField(max_length=300, blank=True)
+    recipients = models.TextField(blank=True)
+    background = models.TextField(blank=True)
+    purpose = models.TextField(blank=True)
+    goal = models.TextField(blank=True)
+    activities = models.TextField(blank=True)
+    target_group = models.TextField(blank=True)
+    communication = models.TextField(blank=True)
+    timeline = models.TextField(blank=True)
+    resources = models.TextField(blank=True)
+    parties = models.TextField(blank=True)
+    # The questions every report-back answers, and the dates they are due.
+    report_questions = models.JSONField(default=list, blank=True)
+    report_due_dates = models.JSONField(default=list, blank=True)  # ISO dates
+    documents = models.ManyToManyField(GoverningDocument, blank=True, related_name="assignments")
+    decided_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["group", "title", "-version"]
+
+
+class ReportBack(PublicIdModel):
+    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="reports")
+    due_on = models.DateField()
+    answers = models.JSONField(default=list)  # one text per question, in order
+    submitted_at = models.DateTimeField(default=timezone.now)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["assignment", "due_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "due_on"], name="one_report_per_due_date")
+        ]
+
+
 class ChangeRecord(models.Model):
     """Append-only: who changed what in governance, when, with the details."""
 

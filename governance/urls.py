@@ -11,6 +11,7 @@ urlpatterns = [
     path("plan/<uuid:public_id>/", views.plan_page, name="plan"),
     path("plan/<uuid:public_id>/handlingsplan.pdf", views.plan_pdf, name="plan_pdf"),
     path("plan/<uuid:public_id>/<str:name>/", views.plan_act, name="plan_act"),
+    path("uppdrag/<uuid:public_id>/", views.assignment_page, name="assignment"),
     path("dokument/", views.document_list, name="documents"),
     path("dokument/nytt/", views.document_new, name="document_new"),
     path("dokument/<uuid:public_id>/", views.document_page, name="document"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Callable
 
@@ -12,6 +13,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from core import submissions
@@ -35,6 +37,7 @@ from governance.forms import (
 from governance.metrics import metric_row, plan_period_so_far
 from governance.models import (
     ActionPlan,
+    Assignment,
     DocumentQuestion,
     FocusArea,
     GoverningDocument,
@@ -110,6 +113,7 @@ def group_page(request, public_id):
             "children": group.children.all(),
             "may_edit": may_edit_group(request.user, group),
             "documents": group.documents.all(),
+            "assignments": group.assignments.all(),
         },
     )
 
@@ -481,3 +485,80 @@ def _is_uuid(value: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+@login_required
+def assignment_page(request, public_id):
+    """An assignment's sections, governing documents and report-backs; the responsible
+    group's process leader reports back here, answering the assignment's questions."""
+    assignment = get_object_or_404(
+        Assignment.objects.select_related("group", "previous"), public_id=public_id
+    )
+    user = request.user
+    reported = {r.due_on.isoformat(): r for r in assignment.reports.all()}
+    error = None
+    if request.method == "POST":
+        raw = request.POST.get("due_on", "")
+        answers = [
+            request.POST.get(f"answer_{i}", "") for i in range(len(assignment.report_questions))
+        ]
+        try:
+            due_on = dt.date.fromisoformat(raw)
+        except ValueError:
+            error = ActionError(
+                "Välj vilken återrapportering det gäller.", code="invalid", field="due_on"
+            )
+        else:
+            try:
+                with transaction.atomic():
+                    submissions.claim(request.POST.get("submission_key"), user)
+                    actions.do_report_back(user, assignment, due_on=due_on, answers=answers)
+            except ActionError as refused:
+                error = refused
+            else:
+                return HttpResponseRedirect(reverse("governance:assignment", args=[public_id]))
+    sections = [
+        (label, getattr(assignment, name))
+        for name, label in ASSIGNMENT_LABELS
+        if getattr(assignment, name)
+    ]
+    reports = [
+        {"due_on": dt.date.fromisoformat(d), "report": reported.get(d)}
+        for d in assignment.report_due_dates
+    ]
+    for row in reports:
+        if row["report"]:
+            row["answers"] = list(
+                zip(assignment.report_questions, row["report"].answers, strict=False)
+            )
+    return render(
+        request,
+        "governance/assignment.html",
+        {
+            "assignment": assignment,
+            "sections": sections,
+            "reports": reports,
+            "open_dates": [r["due_on"] for r in reports if not r["report"]],
+            "may_report": may_edit_group(user, assignment.group) and assignment.decided_on,
+            "error": error,
+            "submission_key": submissions.new_key(),
+            "newer": Assignment.objects.filter(previous=assignment).first(),
+        },
+        status=400 if error else 200,
+    )
+
+
+ASSIGNMENT_LABELS = [
+    ("commissioner", _("Uppdragsgivare")),
+    ("decided_by", _("Beslutat av")),
+    ("recipients", _("Uppdragstagare")),
+    ("background", _("Bakgrund")),
+    ("purpose", _("Syfte")),
+    ("goal", _("Mål")),
+    ("activities", _("Aktiviteter")),
+    ("target_group", _("Målgrupp")),
+    ("communication", _("Kommunikation")),
+    ("timeline", _("Tidsplan")),
+    ("resources", _("Resurser")),
+    ("parties", _("Parter")),
+]

@@ -1,7 +1,7 @@
 from django.core.management import call_command
 
 from governance.documents import for_activity
-from governance.models import ActionPlan, Group, GroupMember
+from governance.models import ActionPlan, Assignment, Group, GroupMember
 
 
 def test_the_demo_builds_the_structure_and_the_seeds_plans_once(org):
@@ -15,3 +15,4 @@ def test_the_demo_builds_the_structure_and_the_seeds_plans_once(org):
     # members are functions or demo users, never names copied from the seeds
     assert not GroupMember.objects.filter(title__icontains="camilla").exists()
     assert [d.version for d in for_activity("SV-01")] == ["", "2024"]
+    assert Assignment.objects.filter(decided_on__isnull=False).count() == 1

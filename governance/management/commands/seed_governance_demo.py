@@ -34,6 +34,7 @@ class Command(BaseCommand):
         groups = self._structure(admin)
         self._plans(admin, groups)
         self._documents(admin, groups)
+        self._assignment(admin, groups)
         self.stdout.write("Demodata för styrning skapad.")
 
     def _structure(self, admin: User) -> dict[str, Group]:
@@ -292,3 +293,34 @@ class Command(BaseCommand):
                 contact="Regionens jurist",
             ),
         )
+
+    def _assignment(self, admin: User, groups: dict[str, Group]) -> None:
+        year = timezone.localdate().year
+        nosam = groups.get("NOSAM Angered") or groups["steering"]
+        assignment = actions.do_create_assignment(
+            admin,
+            nosam,
+            actions.AssignmentInput(
+                title="Uppdragshandling för implementering av riktlinjen för in- och "
+                "utskrivning från slutenvården, öppenvårdsprocessen och SIP",
+                texts={
+                    "commissioner": "Lokal NOSAM Angered",
+                    "decided_by": "Lokal NOSAM Angered",
+                    "recipients": "Professioner som arbetar i in- och utskrivningsprocessen: "
+                    "socialsekreterare planering, sjuksköterska, arbetsterapeut, "
+                    "fysioterapeut och berörd första linjens chef.",
+                    "background": "NOSAM Angered uppmärksammar en ojämnhet i verksamheternas "
+                    "implementering av den regionala riktlinjen för in- och utskrivning, "
+                    "öppenvårdsprocessen och SIP som arbetssätt.",
+                    "purpose": "Informationsflödet om den enskilde ska stärkas.",
+                    "activities": "Tillsätta en arbetsgrupp för ett breddinförande av det "
+                    "personcentrerade arbetssättet: kunskap om riktlinjen och SIP.",
+                },
+                report_questions=[
+                    "Vad har arbetsgruppen gjort sedan förra återrapporteringen?",
+                    "Vilka hinder har ni mött, och vad behöver ni från NOSAM?",
+                ],
+                report_due_dates=[dt.date(year, 6, 15), dt.date(year, 12, 15)],
+            ),
+        )
+        actions.do_decide_assignment(admin, assignment, dt.date(year, 1, 20))
