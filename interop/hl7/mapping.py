@@ -91,7 +91,10 @@ def parse_message(raw: str) -> hl7.Message:
     try:
         message = hl7.parse(text)
     except Exception as error:  # the library raises several kinds for broken input
-        raise Rejected(f"Meddelandet kan inte tolkas: {error}", code="malformed") from error
+        # The library's own text may quote the content; the feed shows only its kind.
+        raise Rejected(
+            f"Meddelandet kan inte tolkas ({type(error).__name__}).", code="malformed"
+        ) from error
     for segment in message:
         name = str(segment[0])
         if len(name) != 3 or not name.isalnum() or not name.isupper():
