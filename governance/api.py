@@ -20,7 +20,7 @@ from core import submissions
 from core.errors import ActionError
 from governance import actions, documents
 from governance.metrics import metric_row, plan_period_so_far
-from governance.models import ActionPlan, GoverningDocument, Group, PlanActivity
+from governance.models import ActionPlan, Assignment, GoverningDocument, Group, PlanActivity
 from organisations.models import Principal
 
 router = Router(tags=["governance"])
@@ -453,3 +453,75 @@ def register_document(request, payload: DocumentIn, idempotency_key: Idempotency
         submissions.claim(idempotency_key, request.auth)
         document = actions.do_register_document(request.auth, data)
     return Status(201, _document_out(document))
+
+
+# -- assignments ----------------------------------------------------------------------------------
+
+
+class ReportBackOut(Schema):
+    due_on: dt.date
+    submitted: bool
+    answers: list[str]
+
+
+class AssignmentOut(Schema):
+    id: UUID
+    title: str
+    group: str
+    version: int
+    previous: UUID | None
+    decided_on: dt.date | None
+    sections: dict[str, str]
+    report_questions: list[str]
+    documents: list[UUID]
+    report_backs: list[ReportBackOut]
+
+
+class ReportBackIn(Schema):
+    due_on: dt.date
+    answers: list[str]
+
+
+def _assignment_out(assignment: Assignment) -> dict:
+    reported = {r.due_on.isoformat(): r for r in assignment.reports.all()}
+    return dict(
+        id=assignment.public_id,
+        title=assignment.title,
+        group=assignment.group.name,
+        version=assignment.version,
+        previous=assignment.previous.public_id if assignment.previous else None,
+        decided_on=assignment.decided_on,
+        sections={k: getattr(assignment, k) for k in actions.ASSIGNMENT_TEXTS},
+        report_questions=assignment.report_questions,
+        documents=[d.public_id for d in assignment.documents.all()],
+        report_backs=[
+            dict(
+                due_on=dt.date.fromisoformat(d),
+                submitted=d in reported,
+                answers=reported[d].answers if d in reported else [],
+            )
+            for d in assignment.report_due_dates
+        ],
+    )
+
+
+@router.get("/assignments/{id}", response=AssignmentOut)
+def get_assignment(request, id: UUID):
+    assignment = get_object_or_404(
+        Assignment.objects.select_related("group", "previous"), public_id=id
+    )
+    return _assignment_out(assignment)
+
+
+@router.post("/assignments/{id}/report-backs", response={201: AssignmentOut})
+def report_back(request, id: UUID, payload: ReportBackIn, idempotency_key: IdempotencyKey = None):
+    """The responsible group's report-back for one due date, answering every question."""
+    assignment = get_object_or_404(
+        Assignment.objects.select_related("group", "previous"), public_id=id
+    )
+    with transaction.atomic():
+        submissions.claim(idempotency_key, request.auth)
+        actions.do_report_back(
+            request.auth, assignment, due_on=payload.due_on, answers=payload.answers
+        )
+    return Status(201, _assignment_out(assignment))

@@ -2,6 +2,7 @@
 reported back twice a year answering the assignment's own questions."""
 
 import datetime as dt
+import json
 
 import pytest
 
@@ -80,3 +81,20 @@ def test_a_report_back_needs_a_decided_assignment_and_one_of_its_dates(org, grou
         actions.do_report_back(groups["member"], assignment, due_on=JUNE, answers=["a", "b"])
     assert error.value.code == "forbidden"
     assert not ReportBack.objects.exists()
+
+
+def test_the_api_reports_back_and_refuses_a_missing_answer(client, org, groups):
+    actions.do_add_member(org.admin, groups["theme"], user=groups["leader"], role="process_leader")
+    assignment = actions.do_create_assignment(org.admin, groups["theme"], _input())
+    actions.do_decide_assignment(org.admin, assignment, dt.date(2026, 2, 1))
+    client.force_login(groups["leader"])
+    path = f"/api/governance/assignments/{assignment.public_id}/report-backs"
+    body = {"due_on": JUNE.isoformat(), "answers": ["Rutin klar"]}
+    response = client.post(path, json.dumps(body), content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["code"] == "answers_missing"
+    body["answers"].append("Bemanning")
+    response = client.post(path, json.dumps(body), content_type="application/json")
+    assert response.status_code == 201
+    reports = response.json()["report_backs"]
+    assert [r["submitted"] for r in reports] == [True, False]
