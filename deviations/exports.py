@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import io
 
-from django.template.loader import render_to_string
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from core.pdf import render_pdf
 from deviations.statistics import Figures, Report
 
 
@@ -93,9 +93,6 @@ def workbook(report: Report) -> bytes:
 
 def learning_pdf(report: Report) -> bytes:
     """The summary figures, the groupings and the quarter's learning summary as a PDF."""
-    from weasyprint import HTML
-
-    html = render_to_string(
+    return render_pdf(
         "deviations/learning_pdf.html", {"report": report, "printed": timezone.localdate()}
     )
-    return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")

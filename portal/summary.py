@@ -16,13 +16,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from continuity.models import UnitContact
+from core.pdf import render_pdf
 from episodes import actions as episode_actions
 from episodes.access import acting_membership
 from episodes.models import DischargeDestination, Episode
 from episodes.rules import Step
 from organisations.models import Lane, User
 from portal.models import DischargeSummary, Variant
-from portal.pdf import render_pdf
 from process.models import ActivityStatus, EpisodeActivity
 from sip.views import current_version, episode_panel
 

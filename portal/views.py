@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 
 from core.configuration import MissingConfiguration, regional_count
 from core.errors import ActionError
+from core.pdf import render_pdf
 from episodes.access import get_episode_for_user
 from episodes.rules import Step, available_steps
 from portal.forms import SummaryForm
 from portal.models import DischargeSummary
-from portal.pdf import render_pdf
 from portal.summary import (
     VARIANT_LANGUAGE,
     care_contact_phone,

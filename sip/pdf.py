@@ -3,17 +3,15 @@ with Debian's DejaVu fonts (tagged PDF, so screen readers can follow it)."""
 
 from __future__ import annotations
 
-from django.template.loader import render_to_string
 from django.utils import timezone
 
+from core.pdf import render_pdf
 from sip.models import PlanVersion, Sip
 
 
 def render_plan_pdf(sip: Sip, version: PlanVersion) -> bytes:
     """The PDF bytes of `version` of `sip`'s plan, written to the individual ("du")."""
-    from weasyprint import HTML
-
-    html = render_to_string(
+    return render_pdf(
         "sip/min_plan.html",
         {
             "sip": sip,
@@ -23,4 +21,3 @@ def render_plan_pdf(sip: Sip, version: PlanVersion) -> bytes:
             "printed": timezone.localdate(),
         },
     )
-    return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
