@@ -142,6 +142,8 @@ def _render_episode(
         "lane_summaries": lane_summaries(episode),
         "lanes": swimlanes(episode, user),
         "sip_panel": sip_episode_panel(user, episode),
+        # The ward hands the individual the survey invitation at discharge.
+        "at_ward": any(m.unit_id == episode.ward_id for m in user.active_memberships()),
         "forms": forms,
         "messages_list": episode.messages.select_related("sender_unit", "recipient_unit").order_by(
             "-sent_at"

@@ -94,3 +94,13 @@ def test_a_revocation_is_confirmed_and_then_told_in_plain_words(org, client):
     assert "Utskrivningsklar är återtagen. Berörda enheter har fått besked." in done.text
     assert "Klart: Återta" not in done.text
     assert Episode.objects.get(pk=episode.pk).state == "admitted"
+
+
+def test_the_ward_is_offered_the_survey_invitation_and_the_municipality_is_not(org, client):
+    from tests.factories import admit
+
+    episode = admit(org)
+    client.force_login(org.nurse)
+    assert "/enkat/inbjudan/" in client.get(f"/vardtillfallen/{episode.public_id}/").text
+    client.force_login(org.needs_assessor)
+    assert "/enkat/inbjudan/" not in client.get(f"/vardtillfallen/{episode.public_id}/").text
