@@ -47,6 +47,7 @@ from governance.models import (
     PlanActivity,
     SubGoal,
 )
+from governance.todo import report_backs_due
 
 
 def _apply_error(form, error: ActionError) -> None:
@@ -99,7 +100,11 @@ def _groups():
 @login_required
 def structure(request):
     """The groups and who reports to whom, each with its members and plans."""
-    return render(request, "governance/structure.html", {"tree": _tree(list(_groups()))})
+    return render(
+        request,
+        "governance/structure.html",
+        {"tree": _tree(list(_groups())), "due": report_backs_due(request.user)},
+    )
 
 
 @login_required

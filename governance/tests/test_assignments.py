@@ -98,3 +98,32 @@ def test_the_api_reports_back_and_refuses_a_missing_answer(client, org, groups):
     assert response.status_code == 201
     reports = response.json()["report_backs"]
     assert [r["submitted"] for r in reports] == [True, False]
+
+
+def test_a_due_report_back_is_on_the_leaders_list_until_given(org, groups):
+    from governance.todo import report_backs_due
+
+    actions.do_add_member(org.admin, groups["theme"], user=groups["leader"], role="process_leader")
+    assignment = actions.do_create_assignment(org.admin, groups["theme"], _input())
+    assert report_backs_due(groups["leader"], today=JUNE) == []  # not decided yet
+    actions.do_decide_assignment(org.admin, assignment, dt.date(2026, 2, 1))
+    # 14 days' notice: on 16 June the report of 30 June shows, the one of 15 December not
+    assert [d.due_on for d in report_backs_due(groups["leader"], dt.date(2026, 6, 16))] == [JUNE]
+    assert report_backs_due(groups["leader"], dt.date(2026, 6, 15)) == []
+    assert report_backs_due(groups["member"], dt.date(2026, 6, 16)) == []
+    actions.do_report_back(groups["leader"], assignment, due_on=JUNE, answers=["a", "b"])
+    assert report_backs_due(groups["leader"], dt.date(2026, 7, 1)) == []
+
+
+def test_the_structure_page_lists_the_leaders_due_report_backs(client, org, groups):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    actions.do_add_member(org.admin, groups["theme"], user=groups["leader"], role="process_leader")
+    assignment = actions.do_create_assignment(
+        org.admin, groups["theme"], _input(report_due_dates=[today - dt.timedelta(days=1)])
+    )
+    actions.do_decide_assignment(org.admin, assignment, today - dt.timedelta(days=30))
+    client.force_login(groups["leader"])
+    html = client.get("/styrning/").content.decode()
+    assert "Att återrapportera" in html and "försenad" in html
