@@ -28,6 +28,7 @@ from episodes.forms import STEP_FORMS
 from episodes.models import EpisodeState
 from episodes.rules import Step, available_steps
 from episodes.timeline import lane_summaries, timeline_entries
+from governance.todo import report_backs_due
 from process.worklist import by_patient, missed_for_user, swimlanes, todo_for_user
 from sip.views import episode_panel as sip_episode_panel
 
@@ -72,6 +73,7 @@ def home(request):
             "inbox": inbox,
             "groups": by_patient(todo_for_user(user, request=request)),
             "deviation_todo": deviation_todo(user, request=request),
+            "report_backs": report_backs_due(user),
             "manages": user.active_memberships()
             .filter(role__in=["manager", "process_leader"])
             .exists(),

@@ -127,3 +127,19 @@ def test_the_structure_page_lists_the_leaders_due_report_backs(client, org, grou
     client.force_login(groups["leader"])
     html = client.get("/styrning/").content.decode()
     assert "Att återrapportera" in html and "försenad" in html
+
+
+def test_the_start_page_lists_the_leaders_due_report_backs(client, org, groups):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    actions.do_add_member(org.admin, groups["theme"], user=groups["leader"], role="process_leader")
+    assignment = actions.do_create_assignment(
+        org.admin, groups["theme"], _input(report_due_dates=[today - dt.timedelta(days=1)])
+    )
+    actions.do_decide_assignment(org.admin, assignment, today - dt.timedelta(days=30))
+    client.force_login(groups["leader"])
+    html = client.get("/").content.decode()
+    assert "Återrapporteringar att lämna" in html and assignment.title in html
+    client.force_login(groups["member"])
+    assert "Återrapporteringar att lämna" not in client.get("/").content.decode()
