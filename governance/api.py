@@ -7,32 +7,23 @@ POST one-time."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
 from uuid import UUID
 
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Header, Router, Schema
+from ninja import Router, Schema
 from ninja.responses import Status
 
 from core import submissions
 from core.errors import ActionError
+from episodes.api.common import IdempotencyKey
 from governance import actions, documents
 from governance.metrics import metric_row, plan_period_so_far
 from governance.models import ActionPlan, Assignment, GoverningDocument, Group, PlanActivity
 from organisations.models import Principal
 
 router = Router(tags=["governance"])
-
-IdempotencyKey = Annotated[
-    str | None,
-    Header(
-        alias="Idempotency-Key",
-        max_length=64,
-        description="Ett nytt värde (t.ex. ett UUID) per avsedd ändring; samma värde igen nekas.",
-    ),
-]
 
 
 # -- schemas --------------------------------------------------------------------------------------

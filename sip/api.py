@@ -7,15 +7,15 @@ save is 409 `stale_version`. An `Idempotency-Key` header is the action's submiss
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
 from uuid import UUID
 
 from django.http import Http404, JsonResponse
-from ninja import Field, Header, Router, Schema
+from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from core.errors import ActionError
 from episodes.access import get_episode_for_user
+from episodes.api.common import IdempotencyKey
 from individuals.identifiers import parse_identifier
 from organisations.models import Principal, Unit
 from sip import actions
@@ -29,15 +29,6 @@ from sip.access import (
 from sip.models import OPEN_STATES, Notice, PlanVersion, Sip
 
 router = Router(tags=["sip"])
-
-IdempotencyKey = Annotated[
-    str | None,
-    Header(
-        alias="Idempotency-Key",
-        max_length=64,
-        description="Ett nytt värde (t.ex. ett UUID) per avsedd ändring; samma värde igen nekas.",
-    ),
-]
 
 
 class NotFound(Exception):
