@@ -25,6 +25,7 @@ from core.errors import ActionError
 from episodes.actions import (
     AdmissionInput,
     do_admit,
+    do_correct_admission,
     do_discharge,
     do_exit,
     do_set_estimated_date,
@@ -274,6 +275,14 @@ def apply(adt: Adt, ward: Unit) -> Episode:
         )
     if adt.event == "A08":
         episode = _episode(adt, ward)
+        if adt.admitted_at is not None and adt.admitted_at != episode.admitted_at:
+            episode = do_correct_admission(
+                user,
+                episode,
+                adt.admitted_at,
+                "Rättad i vårdsystemet (ADT^A08).",
+                acting_unit=ward,
+            )
         date = adt.estimated_discharge_date
         if date is not None and date != episode.estimated_discharge_date:
             episode = do_set_estimated_date(user, episode, date, acting_unit=ward)

@@ -157,3 +157,15 @@ def test_after_a_restart_the_senders_resend_is_acknowledged_and_applies_nothing_
 
     assert before == after == ["AA", "MSG-1", "OK"]
     assert Episode.objects.count() == 1
+
+
+def test_an_update_with_another_admission_time_corrects_it(listener):
+    corrected = hours_ago(7)
+    answers = post(
+        listener,
+        adt("A01", "MSG-1", admitted=ts(hours_ago(5))),
+        adt("A08", "MSG-2", admitted=ts(corrected)),
+    )
+
+    assert [a[0] for a in answers] == ["AA", "AA"]
+    assert Episode.objects.get().admitted_at == corrected
