@@ -4,9 +4,13 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 from hl7.mllp import open_hl7_connection
+
+T = TypeVar("T")
 
 
 async def exchange(
@@ -28,6 +32,18 @@ async def exchange(
     return acks
 
 
+def run_sync(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run `coroutine` to its end from synchronous code, also where this thread already runs an
+    event loop (a test process in which Playwright's sync API has started one): then in a
+    thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def send(host: str, port: int, messages: Sequence[str | bytes], **options) -> list[str]:
     """`exchange` for synchronous callers."""
-    return asyncio.run(exchange(host, port, messages, **options))
+    return run_sync(exchange(host, port, messages, **options))

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import socket
 
@@ -13,7 +12,7 @@ from hl7.mllp import open_hl7_connection
 
 from episodes.models import Episode, EpisodeState
 from individuals.models import Individual
-from interop.hl7.client import send
+from interop.hl7.client import run_sync, send
 from interop.hl7.intake import resolve_ward
 from interop.hl7.listener import ListenerThread
 from interop.models import AdtMessage, MessageStatus, ResolutionItem
@@ -128,7 +127,7 @@ def test_a_block_without_the_mllp_start_character_is_rejected(listener):
         writer.close()
         return block.decode()
 
-    answer = msa(asyncio.run(exchange()))
+    answer = msa(run_sync(exchange()))
 
     assert answer[0] == "AR"
     assert "MLLP" in answer[2]

@@ -20,7 +20,7 @@ from django.utils import timezone
 from episodes.models import Episode
 from individuals.identifiers import luhn_ok
 from individuals.models import Individual
-from interop.hl7.client import exchange
+from interop.hl7.client import exchange, run_sync
 from interop.hl7.listener import ListenerThread
 from organisations.models import Lane, Principal, PrincipalKind, Unit, UnitKind
 
@@ -116,18 +116,18 @@ class Command(BaseCommand):
                 )
 
             started = time.perf_counter()
-            results = asyncio.run(all_connections())
+            results = run_sync(all_connections())
             elapsed = time.perf_counter() - started
             codes = Counter(ack.split("MSA|")[1][:2] for acks in results for ack in acks)
             return elapsed, codes
 
         if options["port"]:
             elapsed, codes = replay(options["port"])
-            resend = asyncio.run(exchange(options["host"], options["port"], messages[:100]))
+            resend = run_sync(exchange(options["host"], options["port"], messages[:100]))
         else:
             with ListenerThread(options["host"], 0) as listener:
                 elapsed, codes = replay(listener.port)
-                resend = asyncio.run(exchange(options["host"], listener.port, messages[:100]))
+                resend = run_sync(exchange(options["host"], listener.port, messages[:100]))
         admitted_now = Episode.objects.count() - episodes_before
         self.stdout.write(
             f"{len(messages)} messages over {connections} connection(s) in {elapsed:.1f} s: "
