@@ -31,6 +31,7 @@ from episodes.timeline import lane_summaries, timeline_entries
 from governance.todo import report_backs_due
 from process.worklist import by_patient, missed_for_user, swimlanes, todo_for_user
 from sip.views import episode_panel as sip_episode_panel
+from sip.worklist import follow_ups_due as sip_follow_ups_due
 
 ACTIVE = [EpisodeState.ADMITTED, EpisodeState.READY]
 
@@ -74,6 +75,8 @@ def home(request):
             "groups": by_patient(todo_for_user(user, request=request)),
             "deviation_todo": deviation_todo(user, request=request),
             "report_backs": report_backs_due(user),
+            "sip_follow_ups": sip_follow_ups_due(user, request=request),
+            "today": timezone.localdate(),
             "manages": user.active_memberships()
             .filter(role__in=["manager", "process_leader"])
             .exists(),
