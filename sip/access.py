@@ -15,7 +15,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from audit.log import log_access, log_access_many
+from audit.log import log_access, log_access_many, log_individuals_many
 from core.errors import ActionError
 from episodes.access import care_unit_ids
 from individuals.models import Individual
@@ -75,9 +75,8 @@ def get_sip_for_user(user: User, public_id, *, action: str = "sip.view", request
 
 
 def log_list(user: User, action: str, sips, *, request=None) -> None:
-    """One granted row per SIP shown in a list. Those of a stay are written in one statement
-    (`audit.log.log_access_many` keys its rows by episode); the writer has no list form by
-    individual yet, so a SIP outside a stay is one row each (asked of the lead)."""
+    """One granted row per SIP shown in a list: those of a stay by their episode, those outside
+    one by their individual (`audit.log`'s two list forms, one statement each)."""
     sips = list(sips)
     log_access_many(
         user,
@@ -86,9 +85,13 @@ def log_list(user: User, action: str, sips, *, request=None) -> None:
         request=request,
         detail="SIP-lista",
     )
-    for s in sips:
-        if not s.episode_id:
-            log_access(user, action, individual=s.individual, request=request, detail="SIP-lista")
+    log_individuals_many(
+        user,
+        action,
+        [s.individual_id for s in sips if not s.episode_id],
+        request=request,
+        detail="SIP-lista",
+    )
 
 
 def acting_membership(user: User, sip: Sip, *, unit=None, lanes=None) -> Membership:
