@@ -139,6 +139,9 @@ PAGES: dict[str, str] = {
     "portal:summary_pdf": READ,
     "portal:brochure": NONE,
     "portal:brochure_pdf": NONE,
+    # identity (issues 13, 16): the login pages name nobody before login
+    "identity:citizen_login": NONE,
+    "identity:citizen_logout": NONE,
     # the API's own pages; its operations are declared in API below
     "api:openapi-json": NONE,
     "api:openapi-view": NONE,

@@ -40,7 +40,9 @@ INSTALLED_APPS = [
     "governance",  # groups, action plans, governing documents (issue 14)
     "workspace",
     "continuity",
-    "portal",  # the written summary at discharge, the brochure (issue 13)
+    "portal",  # the written summary at discharge, the brochure, Min planering (issue 13)
+    "identity",  # OIDC login for staff and citizens (issues 13, 16)
+    "fhir",  # the FHIR R4 API (issue 16)
     "bench",
 ]
 

@@ -27,4 +27,6 @@ urlpatterns = [
     path("enkat/", include("surveys.urls")),
     path("integration/", include("interop.urls")),
     path("", include("portal.urls")),
+    path("", include("identity.urls")),
+    path("fhir/", include("fhir.urls")),
 ]
