@@ -379,3 +379,121 @@ class Notice(PublicIdModel):
 
     def get_kind_display(self) -> str:  # type: ignore[no-redef]
         return choice_label(NoticeKind, self.kind)
+
+
+class OwnWords(models.Model):
+    """ "Det som är viktigt för mig": what the individual (or their representative) writes in
+    the citizen portal ahead of the SIP meeting, in their own words. Each entry is a new row
+    (`number`), never changed; it stands beside the staff-written plan, never overwrites it.
+    A citizen is not a staff user: who wrote it is kept by name and identity number."""
+
+    sip = models.ForeignKey(Sip, on_delete=models.CASCADE, related_name="own_words")
+    number = models.PositiveIntegerField()
+    text = models.TextField()
+    written_at = models.DateTimeField(default=timezone.now)
+    written_by_name = models.CharField(max_length=200)
+    written_by_identifier = models.CharField(max_length=20)
+    as_representative = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["sip", "number"], name="sip_one_own_words_number")
+        ]
+
+
+class RequestKind(models.TextChoices):
+    SIP = "sip", _("Begäran om SIP")
+    CARE = "care", _("Vårdbegäran")
+
+
+class RequestState(models.TextChoices):
+    SENT = "sent", _("Skickad")
+    ACKNOWLEDGED = "acknowledged", _("Kvitterad")
+    ANSWERED = "answered", _("Besvarad")
+    SIP_STARTED = "sip_started", _("SIP startad")
+
+
+# A request still waiting for an answer or a SIP.
+OPEN_REQUEST_STATES = frozenset({RequestState.SENT, RequestState.ACKNOWLEDGED})
+
+
+class SipRequest(PublicIdModel):
+    """A request about an individual outside a stay: a SIP request (from the individual in the
+    portal, or from a unit) or a care request (vårdbegäran) from one principal's unit to the
+    other's. It reaches each recipient unit's list ("Mina SIP"), is acknowledged there,
+    answered, or turned into a SIP. Not an episode message: there is no episode."""
+
+    kind = models.CharField(max_length=8, choices=RequestKind.choices)
+    individual = models.ForeignKey(
+        "individuals.Individual", on_delete=models.PROTECT, related_name="sip_requests"
+    )
+    state = models.CharField(max_length=16, choices=RequestState.choices, default="sent")
+    # The sender: a user at a unit, or a citizen (the individual, or a representative).
+    from_unit = models.ForeignKey(
+        "organisations.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    from_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    from_citizen_name = models.CharField(max_length=200, blank=True)
+    from_citizen_identifier = models.CharField(max_length=20, blank=True)
+    from_citizen_as_representative = models.BooleanField(default=False)
+    text = models.TextField()
+    sent_at = models.DateTimeField(default=timezone.now)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_unit = models.ForeignKey(
+        "organisations.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answer = models.TextField(blank=True)
+    sip = models.ForeignKey(
+        Sip, on_delete=models.PROTECT, null=True, blank=True, related_name="requests"
+    )
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_REQUEST_STATES
+
+    @property
+    def from_citizen(self) -> bool:
+        return self.from_unit_id is None
+
+    @property
+    def sender_label(self) -> str:
+        if self.from_unit_id is not None and self.from_unit is not None:
+            return self.from_unit.name
+        if self.from_citizen_as_representative:
+            return f"{self.from_citizen_name} ({_('företrädare')})"
+        return f"{self.from_citizen_name} ({_('den enskilde')})"
+
+    def get_kind_display(self) -> str:  # type: ignore[no-redef]
+        return choice_label(RequestKind, self.kind)
+
+    def get_state_display(self) -> str:  # type: ignore[no-redef]
+        return choice_label(RequestState, self.state)
+
+
+class RequestRecipient(models.Model):
+    """A unit a request was sent to (need-to-know for the request), and its acknowledgement."""
+
+    request = models.ForeignKey(SipRequest, on_delete=models.CASCADE, related_name="recipients")
+    unit = models.ForeignKey(
+        "organisations.Unit", on_delete=models.PROTECT, related_name="sip_requests_received"
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "unit"], name="sip_one_recipient_per_unit")
+        ]
+        indexes = [models.Index(fields=["unit", "request"], name="sip_request_recipient_unit")]
