@@ -472,6 +472,156 @@ def do_record_manual_value(
     return row
 
 
+# -- editing and removing what a plan holds --------------------------------------------------------
+#
+# A follow-up keeps each activity's status and a copy of each metric's value: an activity or a
+# metric that a follow-up has recorded stays (its history would go with it), and a followed-up
+# metric keeps what it measures (its readings would no longer mean the same) — only its name
+# and target change.
+
+
+def _followed_up(activities, metrics) -> bool:
+    return (
+        ActivityStatus.objects.filter(activity__in=activities).exists()
+        or MetricReading.objects.filter(metric__in=metrics).exists()
+    )
+
+
+def _refuse_followed_up(what: str) -> None:
+    raise ActionError(
+        _(
+            "%(what)s finns med i en uppföljning och kan inte tas bort: uppföljningens historik "
+            "ska finnas kvar. Markera en aktivitet som avbruten vid nästa uppföljning i stället."
+        )
+        % {"what": what},
+        code="followed_up",
+    )
+
+
+@transaction.atomic
+def do_edit_focus_area(actor: User, focus: FocusArea, title: str) -> FocusArea:
+    plan = focus.plan
+    require_edit(actor, plan.group)
+    before = focus.title
+    focus.title = _text(title, field="title", limit=MAX_SHORT, required=True)
+    focus.save(update_fields=["title"])
+    _record(actor, "focus_area_edited", plan, before=before, after=focus.title)
+    return focus
+
+
+@transaction.atomic
+def do_delete_focus_area(actor: User, focus: FocusArea) -> None:
+    plan = focus.plan
+    require_edit(actor, plan.group)
+    if _followed_up(
+        PlanActivity.objects.filter(sub_goal__focus_area=focus),
+        Metric.objects.filter(sub_goal__focus_area=focus),
+    ):
+        _refuse_followed_up(_("Fokusområdet"))
+    title = focus.title
+    focus.delete()
+    _record(actor, "focus_area_removed", plan, title=title)
+
+
+@transaction.atomic
+def do_edit_sub_goal(
+    actor: User, sub_goal: SubGoal, *, text: str, communication_plan: str = "", result: str = ""
+) -> SubGoal:
+    plan = sub_goal.focus_area.plan
+    require_edit(actor, plan.group)
+    before = sub_goal.text
+    sub_goal.text = _text(text, field="text", required=True)
+    sub_goal.communication_plan = _text(communication_plan, field="communication_plan")
+    sub_goal.result = _text(result, field="result")
+    sub_goal.save(update_fields=["text", "communication_plan", "result"])
+    _record(actor, "sub_goal_edited", plan, before=before, after=sub_goal.text)
+    return sub_goal
+
+
+@transaction.atomic
+def do_delete_sub_goal(actor: User, sub_goal: SubGoal) -> None:
+    plan = sub_goal.focus_area.plan
+    require_edit(actor, plan.group)
+    if _followed_up(sub_goal.activities.all(), sub_goal.metrics.all()):
+        _refuse_followed_up(_("Delmålet"))
+    text = sub_goal.text
+    sub_goal.delete()
+    _record(actor, "sub_goal_removed", plan, text=text)
+
+
+@transaction.atomic
+def do_edit_activity(actor: User, activity: PlanActivity, data: ActivityInput) -> PlanActivity:
+    plan = activity.sub_goal.focus_area.plan
+    require_edit(actor, plan.group)
+    before = {"text": activity.text, "responsible": activity.responsible}
+    for name, value in _activity_fields(data).items():
+        setattr(activity, name, value)
+    activity.save()
+    _record(
+        actor,
+        "activity_edited",
+        plan,
+        before=before,
+        after={"text": activity.text, "responsible": activity.responsible},
+    )
+    return activity
+
+
+@transaction.atomic
+def do_delete_activity(actor: User, activity: PlanActivity) -> None:
+    plan = activity.sub_goal.focus_area.plan
+    require_edit(actor, plan.group)
+    if ActivityStatus.objects.filter(activity=activity).exists():
+        _refuse_followed_up(_("Aktiviteten"))
+    text = activity.text
+    activity.delete()
+    _record(actor, "activity_removed", plan, text=text)
+
+
+MEASURED = ("kind", "indicator_key", "filters", "unit")
+
+
+@transaction.atomic
+def do_edit_metric(actor: User, metric: Metric, data: MetricInput) -> Metric:
+    plan = metric.sub_goal.focus_area.plan
+    require_edit(actor, plan.group)
+    values = _metric_fields(data, plan.group)
+    changed = [name for name in MEASURED if values[name] != getattr(metric, name)]
+    if changed and MetricReading.objects.filter(metric=metric).exists():
+        raise ActionError(
+            _(
+                "Måttet finns med i en uppföljning: bara namn och målvärde kan ändras. Lägg "
+                "till ett nytt mått för att mäta något annat."
+            ),
+            code="followed_up",
+            field=changed[0],
+        )
+    before = {"name": metric.name, "target": metric.target}
+    for name, value in values.items():
+        setattr(metric, name, value)
+    metric.save()
+    _record(
+        actor,
+        "metric_edited",
+        plan,
+        before=before,
+        after={"name": metric.name, "target": metric.target},
+        changed=changed,
+    )
+    return metric
+
+
+@transaction.atomic
+def do_delete_metric(actor: User, metric: Metric) -> None:
+    plan = metric.sub_goal.focus_area.plan
+    require_edit(actor, plan.group)
+    if MetricReading.objects.filter(metric=metric).exists():
+        _refuse_followed_up(_("Måttet"))
+    name = metric.name
+    metric.delete()
+    _record(actor, "metric_removed", plan, name=name)
+
+
 @dataclass
 class StatusInput:
     activity_id: int

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -166,3 +168,68 @@ class QuestionForm(KeyedForm):
 
 class AnswerForm(KeyedForm):
     answer = forms.CharField(label=_("Svar (publiceras vid dokumentet)"), widget=TEXT)
+
+
+class SubGoalEditForm(SubGoalForm):
+    result = forms.CharField(label=_("Resultat"), required=False, widget=TEXT)
+
+
+class DeleteForm(KeyedForm):
+    """Removing an item: only the one-time key."""
+
+
+class AssignmentForm(KeyedForm):
+    """An assignment's sections as in the seed (uppdragshandling); one question per line, the
+    report-back dates as ÅÅÅÅ-MM-DD separated by commas or lines."""
+
+    title = forms.CharField(label=_("Uppdragets rubrik"), max_length=300)
+    commissioner = forms.CharField(label=_("Uppdragsgivare"), required=False, max_length=4000)
+    decided_by = forms.CharField(label=_("Beslutat av"), required=False, max_length=4000)
+    recipients = forms.CharField(label=_("Uppdragstagare"), required=False, widget=TEXT)
+    background = forms.CharField(label=_("Bakgrund"), required=False, widget=TEXT)
+    purpose = forms.CharField(label=_("Syfte"), required=False, widget=TEXT)
+    goal = forms.CharField(label=_("Mål"), required=False, widget=TEXT)
+    activities = forms.CharField(label=_("Aktiviteter"), required=False, widget=TEXT)
+    target_group = forms.CharField(label=_("Målgrupp"), required=False, widget=TEXT)
+    communication = forms.CharField(label=_("Kommunikation"), required=False, widget=TEXT)
+    timeline = forms.CharField(label=_("Tidsplan"), required=False, widget=TEXT)
+    resources = forms.CharField(label=_("Resurser"), required=False, widget=TEXT)
+    parties = forms.CharField(label=_("Parter"), required=False, widget=TEXT)
+    report_questions = forms.CharField(
+        label=_("Frågor som varje återrapportering besvarar (en per rad)"),
+        required=False,
+        widget=TEXT,
+    )
+    report_due_dates = forms.CharField(
+        label=_("Datum för återrapportering"),
+        required=False,
+        help_text=_("ÅÅÅÅ-MM-DD, flera datum skiljs med komma"),
+    )
+    documents = forms.ModelMultipleChoiceField(
+        label=_("Styrande överenskommelser och dokument"),
+        queryset=GoverningDocument.objects.filter(replaced_by__isnull=True),
+        required=False,
+        to_field_name="public_id",
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def clean_report_due_dates(self) -> list[dt.date]:
+        days = []
+        for part in self.cleaned_data["report_due_dates"].replace("\n", ",").split(","):
+            part = part.strip()
+            if not part:
+                continue
+            try:
+                days.append(dt.date.fromisoformat(part))
+            except ValueError:
+                raise forms.ValidationError(
+                    _("”%(value)s” är inget datum: skriv ÅÅÅÅ-MM-DD.") % {"value": part}
+                ) from None
+        return days
+
+    def clean_report_questions(self) -> list[str]:
+        return [q.strip() for q in self.cleaned_data["report_questions"].splitlines() if q.strip()]
+
+
+class DecideForm(KeyedForm):
+    decided_on = forms.DateField(label=_("Beslutsdatum"), widget=DATE)

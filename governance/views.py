@@ -23,7 +23,10 @@ from governance.access import may_edit_group, may_manage_documents
 from governance.forms import (
     ActivityForm,
     AnswerForm,
+    AssignmentForm,
     CarryOverForm,
+    DecideForm,
+    DeleteForm,
     DocumentForm,
     FocusAreaForm,
     FollowUpForm,
@@ -32,6 +35,7 @@ from governance.forms import (
     MetricForm,
     PlanForm,
     QuestionForm,
+    SubGoalEditForm,
     SubGoalForm,
 )
 from governance.metrics import metric_row, plan_period_so_far
@@ -119,6 +123,7 @@ def group_page(request, public_id):
             "may_edit": may_edit_group(request.user, group),
             "documents": group.documents.all(),
             "assignments": group.assignments.all(),
+            "may_assign": may_manage_documents(request.user),
         },
     )
 
@@ -548,9 +553,14 @@ def assignment_page(request, public_id):
             "error": error,
             "submission_key": submissions.new_key(),
             "newer": Assignment.objects.filter(previous=assignment).first(),
+            "may_manage": may_manage_documents(user) and not newer_exists(assignment),
         },
         status=400 if error else 200,
     )
+
+
+def newer_exists(assignment: Assignment) -> bool:
+    return Assignment.objects.filter(previous=assignment).exists()
 
 
 ASSIGNMENT_LABELS = [
@@ -567,3 +577,218 @@ ASSIGNMENT_LABELS = [
     ("resources", _("Resurser")),
     ("parties", _("Parter")),
 ]
+
+
+# -- editing and removing a plan's items ----------------------------------------------------------
+
+PLAN_ITEMS = {
+    "fokusomrade": (FocusArea, "plan", _("Ändra fokusområde")),
+    "delmal": (SubGoal, "focus_area__plan", _("Ändra delmål")),
+    "aktivitet": (PlanActivity, "sub_goal__focus_area__plan", _("Ändra aktivitet")),
+    "matt": (Metric, "sub_goal__focus_area__plan", _("Ändra uppföljningsmått")),
+}
+
+
+def _metric_input(data) -> actions.MetricInput:
+    area = data["area"]
+    return actions.MetricInput(
+        kind=data["kind"],
+        indicator_key=data["indicator_key"],
+        filters={"area": str(area.public_id)} if area else None,
+        name=data["name"],
+        unit=data["unit"],
+        target=data["target"],
+    )
+
+
+def _item_editing(user, kind: str, item) -> tuple[type[KeyedForm], dict, Callable, Callable]:
+    """The form, its initial values, the save and the removal of one item of a plan."""
+    if kind == "fokusomrade":
+        return (
+            FocusAreaForm,
+            {"title": item.title},
+            lambda d: actions.do_edit_focus_area(user, item, d["title"]),
+            lambda: actions.do_delete_focus_area(user, item),
+        )
+    if kind == "delmal":
+        return (
+            SubGoalEditForm,
+            {
+                "text": item.text,
+                "communication_plan": item.communication_plan,
+                "result": item.result,
+            },
+            lambda d: actions.do_edit_sub_goal(
+                user,
+                item,
+                text=d["text"],
+                communication_plan=d["communication_plan"],
+                result=d["result"],
+            ),
+            lambda: actions.do_delete_sub_goal(user, item),
+        )
+    if kind == "aktivitet":
+        return (
+            ActivityForm,
+            {
+                "text": item.text,
+                "responsible_organisation": item.responsible_organisation_id,
+                "responsible_role": item.responsible_role,
+                "responsible_person": item.responsible_person,
+            },
+            lambda d: actions.do_edit_activity(
+                user,
+                item,
+                actions.ActivityInput(
+                    text=d["text"],
+                    responsible_organisation=d["responsible_organisation"],
+                    responsible_role=d["responsible_role"],
+                    responsible_person=d["responsible_person"],
+                ),
+            ),
+            lambda: actions.do_delete_activity(user, item),
+        )
+    return (
+        MetricForm,
+        {
+            "kind": item.kind,
+            "indicator_key": item.indicator_key,
+            "area": item.filters.get("area", ""),
+            "name": item.name,
+            "unit": item.unit,
+            "target": item.target,
+        },
+        lambda d: actions.do_edit_metric(user, item, _metric_input(d)),
+        lambda: actions.do_delete_metric(user, item),
+    )
+
+
+@login_required
+def plan_item(request, public_id, kind: str, pk: int):
+    """Change or remove one focus area, sub-goal, activity or metric of a plan."""
+    plan = get_object_or_404(ActionPlan.objects.select_related("group"), public_id=public_id)
+    if not may_edit_group(request.user, plan.group):
+        return render(request, "403.html", status=403)
+    if kind not in PLAN_ITEMS:
+        raise Http404("no such item")
+    model, path, heading = PLAN_ITEMS[kind]
+    item = get_object_or_404(model, pk=pk, **{path: plan})
+    form_class, initial, save, remove = _item_editing(request.user, kind, item)
+    form = form_class(initial=initial)
+    delete_form = DeleteForm()
+    if request.method == "POST":
+        if "delete" in request.POST:
+            delete_form = DeleteForm(request.POST)
+            if delete_form.is_valid() and _run(delete_form, request.user, remove):
+                return HttpResponseRedirect(reverse("governance:plan", args=[plan.public_id]))
+        else:
+            form = form_class(request.POST)
+            if form.is_valid() and _run(form, request.user, lambda: save(form.cleaned_data)):
+                return HttpResponseRedirect(reverse("governance:plan", args=[plan.public_id]))
+    failed = request.method == "POST"
+    return render(
+        request,
+        "governance/plan_item.html",
+        {"plan": plan, "heading": heading, "form": form, "delete_form": delete_form},
+        status=400 if failed else 200,
+    )
+
+
+# -- creating and editing assignments -------------------------------------------------------------
+
+
+def _assignment_input(data) -> actions.AssignmentInput:
+    return actions.AssignmentInput(
+        title=data["title"],
+        texts={name: data[name] for name in actions.ASSIGNMENT_TEXTS},
+        report_questions=data["report_questions"],
+        report_due_dates=data["report_due_dates"],
+        documents=list(data["documents"]),
+    )
+
+
+@login_required
+def assignment_new(request, public_id):
+    group = get_object_or_404(Group, public_id=public_id)
+    if not may_manage_documents(request.user):
+        return render(request, "403.html", status=403)
+    form = AssignmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        created: list[Assignment] = []
+        if _run(
+            form,
+            request.user,
+            lambda: created.append(
+                actions.do_create_assignment(
+                    request.user, group, _assignment_input(form.cleaned_data)
+                )
+            ),
+        ):
+            return HttpResponseRedirect(
+                reverse("governance:assignment", args=[created[0].public_id])
+            )
+    return render(
+        request,
+        "governance/assignment_edit.html",
+        {"group": group, "form": form, "assignment": None},
+        status=_status(form),
+    )
+
+
+@login_required
+def assignment_edit(request, public_id):
+    """A draft is changed in place and decided here; a decided assignment is changed only by
+    saving a new version."""
+    assignment = get_object_or_404(Assignment.objects.select_related("group"), public_id=public_id)
+    if not may_manage_documents(request.user):
+        return render(request, "403.html", status=403)
+    user = request.user
+    initial = {
+        "title": assignment.title,
+        **{name: getattr(assignment, name) for name in actions.ASSIGNMENT_TEXTS},
+        "report_questions": "\n".join(assignment.report_questions),
+        "report_due_dates": ", ".join(assignment.report_due_dates),
+        "documents": [d.public_id for d in assignment.documents.all()],
+    }
+    form = AssignmentForm(initial=initial)
+    decide_form = DecideForm(initial={"decided_on": timezone.localdate()})
+    if request.method == "POST":
+        done: list[Assignment] = []
+        if "decide" in request.POST:
+            decide_form = DecideForm(request.POST)
+            if decide_form.is_valid() and _run(
+                decide_form,
+                user,
+                lambda: done.append(
+                    actions.do_decide_assignment(
+                        user, assignment, decide_form.cleaned_data["decided_on"]
+                    )
+                ),
+            ):
+                return HttpResponseRedirect(reverse("governance:assignment", args=[public_id]))
+        else:
+            form = AssignmentForm(request.POST)
+            if assignment.decided_on is None:
+                change = actions.do_edit_assignment
+            else:
+                change = actions.do_new_assignment_version
+            if form.is_valid() and _run(
+                form,
+                user,
+                lambda: done.append(change(user, assignment, _assignment_input(form.cleaned_data))),
+            ):
+                return HttpResponseRedirect(
+                    reverse("governance:assignment", args=[done[0].public_id])
+                )
+    return render(
+        request,
+        "governance/assignment_edit.html",
+        {
+            "group": assignment.group,
+            "assignment": assignment,
+            "form": form,
+            "decide_form": decide_form,
+            "newer": Assignment.objects.filter(previous=assignment).first(),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
