@@ -20,7 +20,7 @@ from governance.access import (
     may_manage_documents,
     require_edit,
 )
-from governance.metrics import metric_filters, value_of
+from governance.metrics import value_of
 from governance.models import (
     UNIT_OF_MEASURE,
     ActionPlan,
@@ -46,15 +46,14 @@ from governance.models import (
     ReportBack,
     SubGoal,
 )
-from indicators.definitions import BY_KEY
+from governance.sources import BY_KEY as SOURCES
+from governance.sources import source_name
 from indicators.periods import Period
 from organisations.models import Area, Lane, Principal, User
 from process.models import ActivityDefinition
 
 MAX_TEXT = 4000
 MAX_SHORT = 300
-# The filters of the statistics (`indicators.filters.Filters`), by their GET parameter names.
-FILTER_NAMES = ("principal", "municipality", "area", "unit", "lane", "unit_area")
 
 
 def _record(actor: User | None, change: str, subject, **data) -> None:
@@ -266,8 +265,8 @@ def _metric_fields(data: MetricInput, group: Group, prefix: str = "") -> dict:
     do not take, a target in another unit than the indicator's."""
     target = data.target
     if data.kind == MetricKind.LIVE:
-        indicator = BY_KEY.get((data.indicator_key or "").strip())
-        if indicator is None:
+        source = SOURCES.get((data.indicator_key or "").strip())
+        if source is None:
             raise ActionError(
                 _("Nyckeltalet ”%(key)s” finns inte i statistiken.") % {"key": data.indicator_key},
                 code="unknown_indicator",
@@ -278,34 +277,33 @@ def _metric_fields(data: MetricInput, group: Group, prefix: str = "") -> dict:
         else:
             filters = {k: str(v).strip() for k, v in data.filters.items() if str(v).strip()}
         for name in filters:
-            if name not in FILTER_NAMES:
+            if name not in source.filter_names:
                 raise ActionError(
                     _("Nyckeltalet ”%(name)s” kan inte filtreras på ”%(filter)s”.")
-                    % {"name": indicator.name, "filter": name},
+                    % {"name": source.name, "filter": name},
                     code="unknown_filter",
                     field=f"{prefix}filters.{name}",
                 )
-        probe = Metric(kind=MetricKind.LIVE, indicator_key=indicator.key, filters=filters)
         try:
-            metric_filters(probe)
+            source.check(filters)
         except ActionError as error:
             raise ActionError(
                 error.message, code=error.code, field=f"{prefix}filters.{error.field}"
             ) from None
-        expected = UNIT_OF_MEASURE[indicator.measure]
+        expected = UNIT_OF_MEASURE[source.measure]
         unit = (data.unit or expected).strip()
         if unit != expected:
             raise ActionError(
                 _("Målvärdet för ”%(name)s” anges i %(expected)s, inte i %(given)s.")
                 % {
-                    "name": indicator.name,
+                    "name": source.name,
                     "expected": MetricUnit(expected).label,
                     "given": MetricUnit(unit).label if unit in MetricUnit.values else unit,
                 },
                 code="wrong_unit",
                 field=f"{prefix}unit",
             )
-        name = indicator.name
+        name = source_name(source.key, filters)
     elif data.kind == MetricKind.MANUAL:
         name = _text(data.name, field=f"{prefix}name", limit=MAX_SHORT, required=True)
         unit = (data.unit or "").strip()

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core import submissions
+from deviations.models import DeviationCategory
 from governance.models import (
     ActivityState,
     DocumentKind,
@@ -16,7 +17,7 @@ from governance.models import (
     MetricKind,
     MetricUnit,
 )
-from indicators.definitions import INDICATORS
+from governance.sources import SOURCES
 from organisations.models import Area, Lane, Principal
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -77,19 +78,42 @@ class ActivityForm(KeyedForm):
     responsible_person = forms.CharField(label=_("Ansvarig person"), required=False, max_length=200)
 
 
+def _source_choices() -> list:
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for source in SOURCES:
+        groups.setdefault(source.group, []).append((source.key, source.name))
+    return [("", _("Inget"))] + list(groups.items())
+
+
+def _category_choices() -> list:
+    labels = dict(
+        DeviationCategory.objects.order_by("key", "valid_from").values_list("key", "label")
+    )
+    return [("", _("Alla kategorier"))] + sorted(labels.items(), key=lambda kv: kv[1])
+
+
 class MetricForm(KeyedForm):
     kind = forms.ChoiceField(label=_("Sort"), choices=MetricKind.choices)
     indicator_key = forms.ChoiceField(
-        label=_("Nyckeltal i statistiken (mäts i Samsyn)"),
-        choices=[("", _("Inget"))] + [(i.key, i.name) for i in INDICATORS],
+        label=_("Nyckeltal (mäts i Samsyn)"),
+        choices=_source_choices,
         required=False,
     )
     area = forms.ModelChoiceField(
-        label=_("Område (NOSAM) där den enskilde bor"),
+        label=_("Område (NOSAM)"),
+        help_text=_(
+            "Statistikens nyckeltal: där den enskilde bor. Avvikelser: det område avvikelsen "
+            "räknas till. Utbildningstäckning: enheternas område."
+        ),
         queryset=Area.objects.order_by("name"),
         required=False,
         empty_label=_("Gruppens område"),
         to_field_name="public_id",
+    )
+    category = forms.ChoiceField(
+        label=_("Avvikelsekategori (bara för avvikelser)"),
+        choices=_category_choices,
+        required=False,
     )
     name = forms.CharField(label=_("Namn (mått som förs in för hand)"), required=False)
     unit = forms.ChoiceField(

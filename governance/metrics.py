@@ -1,7 +1,8 @@
 """A plan's follow-up metrics: their values, read where Samsyn measures them.
 
-A live metric is computed by the statistics' own function (`indicators.queries.compute`) with
-its filters: the same figure the dashboard shows for the same cut and period. A manual metric's
+A live metric is read through its source's owner (`governance.sources`: the statistics'
+`indicators.queries.compute`, the deviation statistics, training coverage) with its filters: the
+same figure the owner's page shows for the same cut and period. A manual metric's
 value is the last one entered, measured on or before the period's last day.
 """
 
@@ -14,15 +15,9 @@ from django.utils import timezone
 
 from core.errors import ActionError
 from governance.models import ActionPlan, ManualValue, Metric, MetricKind, MetricUnit
-from indicators.definitions import BY_KEY, format_value
-from indicators.filters import Filters, parse_filters
+from governance.sources import BY_KEY
+from indicators.definitions import format_value
 from indicators.periods import Period
-from indicators.queries import compute
-
-
-def metric_filters(metric: Metric) -> Filters:
-    """The statistics' filters of a live metric (stored as their GET parameters)."""
-    return parse_filters(metric.filters)
 
 
 def in_unit(metric: Metric, figure_value: float | None) -> float | None:
@@ -37,8 +32,7 @@ def in_unit(metric: Metric, figure_value: float | None) -> float | None:
 def value_of(metric: Metric, period: Period) -> float | None:
     """The metric's value for `period`, in its unit; None when there is none."""
     if metric.kind == MetricKind.LIVE:
-        figure = compute(metric_filters(metric), period)[metric.indicator_key]
-        return in_unit(metric, figure.value)
+        return in_unit(metric, BY_KEY[metric.indicator_key].read(metric.filters, period))
     latest = (
         ManualValue.objects.filter(metric=metric, measured_on__lte=period.end)
         .order_by("-measured_on", "-id")

@@ -292,20 +292,8 @@ def plan_act(request, public_id, name: str):
         sub_goal = parent = _child(SubGoal, plan, target, "focus_area__plan")
 
         def call():
-            data = form.cleaned_data
-            area = data["area"]
-            return actions.do_add_metric(
-                user,
-                sub_goal,
-                actions.MetricInput(
-                    kind=data["kind"],
-                    indicator_key=data["indicator_key"],
-                    filters={"area": str(area.public_id)} if area else None,
-                    name=data["name"],
-                    unit=data["unit"],
-                    target=data["target"],
-                ),
-            )
+            return actions.do_add_metric(user, sub_goal, _metric_input(form.cleaned_data, plan))
+
     elif name == "manual_value":
         form = ManualValueForm(request.POST)
         metric = parent = _child(Metric, plan, target, "sub_goal__focus_area__plan")
@@ -589,12 +577,18 @@ PLAN_ITEMS = {
 }
 
 
-def _metric_input(data) -> actions.MetricInput:
-    area = data["area"]
+def _metric_input(data, plan: ActionPlan) -> actions.MetricInput:
+    """No area and no category chosen: the action's default, the group's area."""
+    filters = {}
+    area = data["area"] or plan.group.area
+    if data["category"]:
+        filters["category"] = data["category"]
+    if area is not None and (data["area"] or filters):
+        filters["area"] = str(area.public_id)
     return actions.MetricInput(
         kind=data["kind"],
         indicator_key=data["indicator_key"],
-        filters={"area": str(area.public_id)} if area else None,
+        filters=filters or None,
         name=data["name"],
         unit=data["unit"],
         target=data["target"],
@@ -654,11 +648,14 @@ def _item_editing(user, kind: str, item) -> tuple[type[KeyedForm], dict, Callabl
             "kind": item.kind,
             "indicator_key": item.indicator_key,
             "area": item.filters.get("area", ""),
+            "category": item.filters.get("category", ""),
             "name": item.name,
             "unit": item.unit,
             "target": item.target,
         },
-        lambda d: actions.do_edit_metric(user, item, _metric_input(d)),
+        lambda d: actions.do_edit_metric(
+            user, item, _metric_input(d, item.sub_goal.focus_area.plan)
+        ),
         lambda: actions.do_delete_metric(user, item),
     )
 
