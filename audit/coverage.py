@@ -90,6 +90,9 @@ PAGES: dict[str, str] = {
     "sip_start_in_stay": ACTION,
     "sip_step": ACTION,
     "sip_notice_ack": ACTION,
+    "sip_request": READ,
+    "sip_request_new": ACTION,
+    "sip_request_step": ACTION,
     # deviations (declared from the views' loaders; its owner confirms)
     "deviations:overview": READ,
     "deviations:detail": READ,
@@ -139,9 +142,37 @@ PAGES: dict[str, str] = {
     "portal:summary_pdf": READ,
     "portal:brochure": NONE,
     "portal:brochure_pdf": NONE,
+    # the individual's representatives, for staff from the episode (episodes.access logs)
+    "portal:representatives": READ,
+    "portal:representative_end": ACTION,
+    # Min planering: a citizen reads their own (or a represented person's) data; the portal
+    # logs each read in its own log (portal.CitizenRead: AccessLog names a staff user)
+    "portal:citizen_home": READ,
+    "portal:overview": READ,
+    "portal:own_words": ACTION,
+    "portal:plan_pdf": READ,
+    "portal:ask_sip": ACTION,
+    "portal:citizen_summary_pdf": READ,
+    "portal:access": READ,
+    "portal:revoke": ACTION,
+    "portal:read_log": READ,
     # identity (issues 13, 16): the login pages name nobody before login
     "identity:citizen_login": NONE,
     "identity:citizen_logout": NONE,
+    "identity:citizen_oidc_start": NONE,  # a redirect to the e-ID broker
+    "identity:citizen_oidc_callback": NONE,  # starts the session, redirects
+    # The demo's test identification lists a few of the demo's fictional individuals to log
+    # in as; it answers 404 unless DEBUG and SAMSYN_DEMO_CITIZEN_LOGIN are both on.
+    "identity:citizen_demo_login": NONE,
+    "login_oidc": NONE,  # staff e-ID login: a redirect to the IdP
+    "login_oidc_callback": NONE,  # logs the staff user in, redirects
+    # the FHIR API (issue 16, fhir/registry.py): read and search per resource type; each
+    # loader or page logs through audit.log (fhir/tests/test_fhir_logging.py)
+    "fhir:metadata": NONE,  # the CapabilityStatement
+    "fhir:unknown_type": NONE,  # an OperationOutcome
+    "fhir:organization_*": NONE,  # the register
+    "fhir:practitionerrole_*": NONE,  # memberships: staff and units, no patient
+    "fhir:*": READ,  # Patient, Encounter, Task, CarePlan, Communication, Consent, AuditEvent
     # the API's own pages; its operations are declared in API below
     "api:openapi-json": NONE,
     "api:openapi-view": NONE,

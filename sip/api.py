@@ -433,6 +433,173 @@ def list_notices(request):
     ]
 
 
+class RecipientOut(Schema):
+    unit: UnitRef
+    acknowledged_at: dt.datetime | None
+
+
+class RequestOut(Schema):
+    id: UUID
+    kind: str
+    state: str
+    individual: UUID
+    individual_name: str
+    from_unit: UUID | None
+    from_citizen: bool
+    sender: str
+    text: str
+    sent_at: dt.datetime
+    recipients: list[RecipientOut]
+    answered_at: dt.datetime | None
+    answered_unit: UUID | None
+    answer: str
+    sip: UUID | None
+
+
+class RequestIn(ActingIn):
+    kind: str = Field(..., description="sip (begäran om SIP) eller care (vårdbegäran)")
+    identifier: str = Field(..., description="Personnummer eller samordningsnummer")
+    given_name: str = Field("", description="Behövs bara när personen är ny i Samsyn")
+    family_name: str = ""
+    to_units: list[UUID] = Field(..., description="Den andra huvudmannens mottagande enheter")
+    text: str = Field(..., description="Vad det gäller, vilka insatser som behövs")
+
+
+class AnswerIn(Schema):
+    answer: str
+
+
+class StartFromRequestIn(Schema):
+    note: str = ""
+
+
+def _request_out(req) -> dict:
+    return {
+        "id": req.public_id,
+        "kind": req.kind,
+        "state": req.state,
+        "individual": req.individual.public_id,
+        "individual_name": req.individual.full_name,
+        "from_unit": req.from_unit.public_id if req.from_unit else None,
+        "from_citizen": req.from_citizen,
+        "sender": req.sender_label,
+        "text": req.text,
+        "sent_at": req.sent_at,
+        "recipients": [
+            {
+                "unit": {
+                    "id": r.unit.public_id,
+                    "name": r.unit.name,
+                    "principal": r.unit.principal.name,
+                },
+                "acknowledged_at": r.acknowledged_at,
+            }
+            for r in req.recipients.select_related("unit__principal")
+        ],
+        "answered_at": req.answered_at,
+        "answered_unit": req.answered_unit.public_id if req.answered_unit else None,
+        "answer": req.answer,
+        "sip": req.sip.public_id if req.sip else None,
+    }
+
+
+def _load_request(request, public_id: UUID, action: str):
+    from sip.inbox import get_request_for_user
+
+    try:
+        return get_request_for_user(
+            request.auth, public_id, action=f"api.sip.request.{action}", request=request
+        )
+    except Http404:
+        raise NotFound("id", "Förfrågan finns inte eller är inte tillgänglig för dig.") from None
+
+
+@router.get(
+    "/requests",
+    response=list[RequestOut],
+    summary="Förfrågningar och vårdbegäranden till och från mina enheter (öppna)",
+)
+def list_requests(request):
+    from sip.inbox import log_requests, visible_requests
+    from sip.models import OPEN_REQUEST_STATES
+
+    found = list(
+        visible_requests(request.auth)
+        .filter(state__in=OPEN_REQUEST_STATES)
+        .select_related("individual", "from_unit", "answered_unit", "sip")
+        .order_by("-sent_at")[:200]
+    )
+    log_requests(request.auth, "api.sip.requests", found, request=request)
+    return [_request_out(r) for r in found]
+
+
+@router.post(
+    "/requests",
+    response={201: RequestOut},
+    summary="Skicka en begäran om SIP eller en vårdbegäran utan sjukhusvistelse",
+)
+def send_request(request, payload: RequestIn, idempotency_key: IdempotencyKey = None):
+    from sip.inbox import do_send_request
+
+    number = parse_identifier(payload.identifier).number
+    individual = find_individual_to_start(request.auth, number, request=request)
+    units = [_unit(u, "to_units") for u in payload.to_units]
+    req = do_send_request(
+        request.auth,
+        kind=payload.kind,
+        individual=individual,
+        identifier=payload.identifier,
+        given_name=payload.given_name,
+        family_name=payload.family_name,
+        to_units=[u for u in units if u is not None],
+        text=payload.text,
+        submission_key=idempotency_key,
+        acting_unit=_unit(payload.unit, "unit"),
+    )
+    return Status(201, _request_out(req))
+
+
+@router.get("/requests/{id}", response=RequestOut, summary="En förfrågan")
+def get_request(request, id: UUID):
+    return _request_out(_load_request(request, id, "view"))
+
+
+@router.post("/requests/{id}/acknowledge", response=RequestOut, summary="Kvittera en förfrågan")
+def acknowledge_request(request, id: UUID, idempotency_key: IdempotencyKey = None):
+    from sip.inbox import do_acknowledge_request
+
+    req = _load_request(request, id, "acknowledge")
+    do_acknowledge_request(request.auth, req, submission_key=idempotency_key)
+    req.refresh_from_db()
+    return _request_out(req)
+
+
+@router.post("/requests/{id}/answer", response=RequestOut, summary="Besvara en förfrågan")
+def answer_request(request, id: UUID, payload: AnswerIn, idempotency_key: IdempotencyKey = None):
+    from sip.inbox import do_answer_request
+
+    req = _load_request(request, id, "answer")
+    req = do_answer_request(request.auth, req, payload.answer, submission_key=idempotency_key)
+    return _request_out(req)
+
+
+@router.post(
+    "/requests/{id}/start-sip",
+    response={201: SipOut},
+    summary="Starta en SIP utan sjukhusvistelse utifrån förfrågan",
+)
+def start_sip_from_request(
+    request, id: UUID, payload: StartFromRequestIn, idempotency_key: IdempotencyKey = None
+):
+    from sip.inbox import do_start_sip_from_request
+
+    req = _load_request(request, id, "start_sip")
+    sip = do_start_sip_from_request(
+        request.auth, req, note=payload.note, submission_key=idempotency_key
+    )
+    return Status(201, _out(sip))
+
+
 class StatisticsRowOut(Schema):
     month: dt.date
     group: str

@@ -20,6 +20,7 @@ from sip.models import (
     Participant,
     PlanVersion,
     Requester,
+    RequestKind,
     Sip,
 )
 
@@ -416,6 +417,43 @@ class WithdrawForm(SipForm):
 
 class AcknowledgeForm(SipForm):
     pass
+
+
+class RequestForm(SipForm):
+    """A SIP request or a care request (vårdbegäran) to the other principal, outside a stay."""
+
+    kind = forms.ChoiceField(
+        label=_("Vad skickar du?"), choices=RequestKind.choices, widget=forms.RadioSelect
+    )
+    identifier = forms.CharField(label=_("Personnummer eller samordningsnummer"), max_length=20)
+    given_name = forms.CharField(
+        label=_("Förnamn"), required=False, help_text=_("Behövs bara om personen är ny i Samsyn.")
+    )
+    family_name = forms.CharField(label=_("Efternamn"), required=False)
+    to_units = forms.ModelMultipleChoiceField(
+        label=_("Till (den andra huvudmannens enheter)"),
+        queryset=Unit.objects.none(),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+    text = text(_("Vad gäller det? Vilka insatser behövs?"), required=True, rows=4)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_units"].queryset = (
+            Unit.objects.filter(is_active=True)
+            .exclude(lane="inpatient")
+            .select_related("principal")
+            .order_by("principal__name", "name")
+        )
+        self.fields["to_units"].label_from_instance = lambda u: f"{u.name} ({u.principal.name})"
+
+
+class AnswerRequestForm(SipForm):
+    answer = text(_("Svar"), required=True, rows=3)
+
+
+class StartFromRequestForm(SipForm):
+    note = text(_("Bedömning: vilka insatser från båda huvudmännen behövs? (valfritt)"), rows=2)
 
 
 class StatisticsForm(forms.Form):

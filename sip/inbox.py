@@ -171,15 +171,21 @@ def do_send_request(
     user: User,
     *,
     kind: str,
-    individual: Individual,
+    individual: Individual | None,
     to_units: list[Unit],
     text: str,
+    identifier: str = "",
+    given_name: str = "",
+    family_name: str = "",
     submission_key: str | None = None,
     acting_unit: Unit | None = None,
 ) -> SipRequest:
     """A unit (a health centre, a psychiatric outpatient clinic, municipal home care or
     home health care …) sends a SIP request or a care request about an individual living at
-    home to one or more units of the other principal. No episode is involved."""
+    home to one or more units of the other principal. No episode is involved. `individual`
+    is the one found (`sip.access.find_individual_to_start`, logged), or None: then one named
+    by `identifier` and names."""
+    from sip.actions import _individual
     from sip.rules import STARTING_LANES
 
     submissions.claim(submission_key, user)
@@ -224,6 +230,8 @@ def do_send_request(
             )
         if unit.pk not in {r.pk for r in recipients}:
             recipients.append(unit)
+    if individual is None:
+        individual = _individual(identifier, given_name, family_name)
     return create_request(
         kind=kind,
         individual=individual,

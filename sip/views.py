@@ -178,6 +178,7 @@ def _render_sip(request, sip: Sip, *, bound=None, status: int = 200):
         "versions": sip.versions.select_related("saved_by", "saved_unit").order_by("-number"),
         "forms": step_forms,
         "overdue": sip.follow_up_overdue(),
+        "own_words": list(sip.own_words.order_by("-number")),
     }
     return render(request, "sip/detail.html", context, status=status)
 
@@ -248,15 +249,52 @@ def sip_list(request):
     for notice in notices:
         notice.submission_key = submissions.new_key()
     log_list(user, "sip.list", sips + [n.sip for n in notices], request=request)
+    sip_requests = _request_rows(user, request)
     return render(
         request,
         "sip/list.html",
         {
             "rows": rows,
             "notices": notices,
+            "requests": sip_requests,
             "overdue_count": sum(1 for r in rows if r["overdue"]),
         },
     )
+
+
+def _request_rows(user, request) -> list[dict]:
+    """The requests on "Mina SIP": open ones sent to or by the user's units, and those
+    answered in the last two weeks, newest first; each individual shown is logged."""
+    import datetime as dt
+
+    from django.db.models import Q
+
+    from sip.inbox import log_requests, visible_requests
+    from sip.models import OPEN_REQUEST_STATES
+
+    unit_ids = care_unit_ids(user)
+    recent = timezone.now() - dt.timedelta(days=14)
+    found = list(
+        visible_requests(user)
+        .filter(Q(state__in=OPEN_REQUEST_STATES) | Q(answered_at__gte=recent))
+        .select_related("individual", "from_unit")
+        .prefetch_related("recipients__unit")
+        .order_by("-sent_at")[:100]
+    )
+    log_requests(user, "sip.requests", found, request=request)
+    rows = []
+    for req in found:
+        recipients = list(req.recipients.all())
+        mine = [r for r in recipients if r.unit_id in unit_ids]
+        rows.append(
+            {
+                "req": req,
+                "to": ", ".join(r.unit.name for r in recipients),
+                "incoming": bool(mine),
+                "waiting": req.is_open and any(r.acknowledged_at is None for r in mine),
+            }
+        )
+    return rows
 
 
 @login_required
@@ -412,3 +450,120 @@ def sip_statistics_page(request):
         "sip/statistics.html",
         {"form": form, "rows": rows, "total": total, "start": start, "end": end, "by": by},
     )
+
+
+# -- requests outside a stay (SIP request, care request) ---------------------------------------
+
+
+@login_required
+def request_new(request):
+    """Send a SIP request or a care request (vårdbegäran) to the other principal's units."""
+    from individuals.identifiers import parse_identifier
+    from sip import inbox
+
+    form = forms.RequestForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                number = parse_identifier(data["identifier"]).number
+                individual = find_individual_to_start(request.user, number, request=request)
+                req = inbox.do_send_request(
+                    request.user,
+                    kind=data["kind"],
+                    individual=individual,
+                    identifier=data["identifier"],
+                    given_name=data["given_name"],
+                    family_name=data["family_name"],
+                    to_units=list(data["to_units"]),
+                    text=data["text"],
+                    submission_key=data.get("submission_key"),
+                )
+            except ActionError as error:
+                form.add_action_error(error)
+            else:
+                messages.success(
+                    request, _("%(kind)s är skickad.") % {"kind": req.get_kind_display()}
+                )
+                return HttpResponseRedirect(reverse("sip_request", args=[req.public_id]))
+        messages.error(request, _("Förfrågan skickades inte. Rätta felen nedan."))
+        status = 400
+    return render(request, "sip/request_new.html", {"form": form}, status=status)
+
+
+REQUEST_STEPS = {
+    "kvittera": forms.AcknowledgeForm,
+    "svara": forms.AnswerRequestForm,
+    "starta-sip": forms.StartFromRequestForm,
+}
+
+
+def _render_request(request, req, *, bound=None, status: int = 200):
+    unit_ids = care_unit_ids(request.user)
+    recipients = list(req.recipients.select_related("unit__principal", "acknowledged_by"))
+    mine = [r for r in recipients if r.unit_id in unit_ids]
+    step_forms = {}
+    if mine and req.is_open:
+        for name, form_class in REQUEST_STEPS.items():
+            if name == "kvittera" and all(r.acknowledged_at for r in mine):
+                continue
+            step_forms[name] = bound[1] if bound and bound[0] == name else form_class()
+    return render(
+        request,
+        "sip/request.html",
+        {
+            "req": req,
+            "individual": req.individual,
+            "recipients": recipients,
+            "ack_form": step_forms.get("kvittera"),
+            "answer_form": step_forms.get("svara"),
+            "start_form": step_forms.get("starta-sip"),
+        },
+        status=status,
+    )
+
+
+@login_required
+def request_detail(request, public_id):
+    from sip.inbox import get_request_for_user
+
+    req = get_request_for_user(request.user, public_id, request=request)
+    return _render_request(request, req)
+
+
+@login_required
+@require_POST
+def request_step(request, public_id, step):
+    from sip import inbox
+
+    if step not in REQUEST_STEPS:
+        raise Http404("unknown step")
+    req = inbox.get_request_for_user(
+        request.user, public_id, action="sip.request.act", request=request
+    )
+    form = REQUEST_STEPS[step](request.POST)
+    if form.is_valid():
+        key = form.cleaned_data.get("submission_key")
+        try:
+            if step == "kvittera":
+                inbox.do_acknowledge_request(request.user, req, submission_key=key)
+                messages.success(request, _("Kvitterat."))
+            elif step == "svara":
+                inbox.do_answer_request(
+                    request.user, req, form.cleaned_data["answer"], submission_key=key
+                )
+                messages.success(request, _("Svaret är skickat."))
+            else:
+                sip = inbox.do_start_sip_from_request(
+                    request.user, req, note=form.cleaned_data["note"], submission_key=key
+                )
+                messages.success(request, _("SIP:en är startad."))
+                return HttpResponseRedirect(reverse("sip_detail", args=[sip.public_id]))
+        except ActionError as error:
+            form.add_action_error(error)
+        else:
+            return HttpResponseRedirect(reverse("sip_request", args=[req.public_id]))
+    messages.error(request, _("Det sparades inte. Rätta felen nedan."))
+    req.refresh_from_db()
+    return _render_request(request, req, bound=(step, form), status=400)
