@@ -251,6 +251,33 @@ def party_removed(
     )
 
 
+def ward_transferred(
+    episode: Episode, *, by: Membership | None, at: dt.datetime, previous: Unit, ward: Unit
+) -> list[Event]:
+    """The stay moved from the ward `previous` to `ward`: the previous ward leaves the parties
+    (reason "transferred") and the new ward joins as the ward (data role "ward")."""
+    return [
+        record(
+            episode,
+            EventKind.PARTY_REMOVED,
+            occurred_at=at,
+            unit=previous,
+            reason="transferred",
+            role="ward",
+            **_by(by),
+        ),
+        record(
+            episode,
+            EventKind.PARTY_ADDED,
+            occurred_at=at,
+            unit=ward,
+            role="ward",
+            previous_ward=previous.name,
+            **_by(by),
+        ),
+    ]
+
+
 def admission_notice_sent(
     episode: Episode,
     *,

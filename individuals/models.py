@@ -55,6 +55,16 @@ class Individual(PublicIdModel):
     )
     protected_identity = models.BooleanField(_("skyddad identitet"), default=False)
     created_at = models.DateTimeField(_("registrerad"), default=timezone.now)
+    # A duplicate identity the region's record merged into another (ADT^A40): its stays were
+    # moved to `merged_into`; the row stays for the history (the access log names it).
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("sammanslagen med"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_duplicates",
+    )
 
     class Meta:
         verbose_name = _("enskild")
@@ -88,3 +98,27 @@ class Relative(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.relation})"
+
+
+class IndividualMerge(models.Model):
+    """The audit trail of one merge: who (or which message) merged the duplicate `prior` into
+    `surviving`, when, and the stays that moved. Written only by
+    `episodes.actions.merge.do_merge_individuals`; never updated."""
+
+    at = models.DateTimeField(_("tidpunkt"), default=timezone.now)
+    actor = models.ForeignKey(
+        "organisations.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    surviving = models.ForeignKey(
+        Individual, on_delete=models.PROTECT, related_name="merges_received"
+    )
+    prior = models.ForeignKey(Individual, on_delete=models.PROTECT, related_name="merges_given")
+    # The numbers as they were at the merge (the rows themselves may change later).
+    surviving_identifier = models.CharField(_("kvarvarande nummer"), max_length=20)
+    prior_identifier = models.CharField(_("tidigare nummer"), max_length=20)
+    episodes = models.JSONField(_("flyttade vårdtillfällen"), default=list)
+    source = models.CharField(_("källa"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("sammanslagning av enskilda")
+        verbose_name_plural = _("sammanslagningar av enskilda")

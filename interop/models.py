@@ -59,11 +59,15 @@ class Visit(models.Model):
 
 class ResolutionReason(models.TextChoices):
     UNKNOWN_WARD = "unknown_ward", _("Okänd avdelning")
+    UNKNOWN_IDENTITY = "unknown_identity", _("Okänd person")
+    MERGE_REFUSED = "merge_refused", _("Sammanslagning kräver en person")
 
 
 class ResolutionItem(models.Model):
-    """A message that could not be applied until an administrator maps its ward; resolved by
-    `interop.hl7.intake.resolve_ward`, which replays it."""
+    """A message that could not be applied until an administrator acts: maps its ward
+    (`interop.hl7.intake.resolve_ward`, which replays it), or, for an unknown person or a
+    merge that needs a person, replays it once that is sorted out or dismisses it
+    (`replay_item`, `dismiss_item`)."""
 
     message = models.OneToOneField(AdtMessage, on_delete=models.CASCADE, related_name="resolution")
     reason = models.CharField(_("orsak"), max_length=20, choices=ResolutionReason.choices)

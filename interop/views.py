@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 
 from core import submissions
 from core.errors import ActionError
-from interop.hl7.intake import resolve_ward
-from interop.models import AdtMessage, MessageStatus, ResolutionItem
+from interop.hl7.intake import dismiss_item, replay_item, resolve_ward
+from interop.models import AdtMessage, MessageStatus, ResolutionItem, ResolutionReason
 from organisations.models import Lane, Unit
 
 FEED_HOURS = 24
@@ -67,7 +67,8 @@ def feed(request):
 
 @login_required
 def queue(request):
-    """Messages waiting for an unknown ward: map the ward's HSA id to a unit, then replay."""
+    """Messages waiting for a person: map an unknown ward's HSA id to a unit, then replay;
+    an unknown person or a refused merge: replay once sorted out, or dismiss."""
     _require_administrator(request.user)
     error = None
     error_item = None
@@ -80,7 +81,13 @@ def queue(request):
         unit = Unit.objects.filter(
             public_id=request.POST.get("unit") or None, lane=Lane.INPATIENT, is_active=True
         ).first()
+        choice = request.POST.get("do", "")
         try:
+            if item.reason != ResolutionReason.UNKNOWN_WARD and choice in ("replay", "dismiss"):
+                submissions.claim(request.POST.get("submission_key"), request.user)
+                handle = replay_item if choice == "replay" else dismiss_item
+                row = handle(item, request.user)
+                return redirect(f"{request.path}?spelat={row.pk}")
             if unit is None:
                 raise ActionError(_("Välj en avdelning."), code="required", field="unit")
             submissions.claim(request.POST.get("submission_key"), request.user)
@@ -105,5 +112,6 @@ def queue(request):
             "replayed": replayed,
             "submission_key": submissions.new_key(),
             "queued_status": MessageStatus.QUEUED,
+            "unknown_ward": ResolutionReason.UNKNOWN_WARD,
         },
     )

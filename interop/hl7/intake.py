@@ -30,7 +30,10 @@ from episodes.actions import (
     do_exit,
     do_set_estimated_date,
 )
+from episodes.actions.merge import do_merge_individuals
+from episodes.actions.transfer import do_transfer
 from episodes.models import Episode, EpisodeState, ExitReason
+from individuals.actions import do_update_name
 from individuals.models import Individual
 from interop.hl7.mapping import Adt, Refused, Rejected, control_id, parse_adt, parse_message
 from interop.models import AdtMessage, MessageStatus, ResolutionItem, ResolutionReason, Visit
@@ -39,6 +42,8 @@ from organisations.models import Membership, Role, Unit, User
 logger = logging.getLogger("samsyn.hl7")
 
 INTEGRATION_USERNAME = "hl7-adt"
+# The events about a stay Samsyn must already have (an unknown person waits in the queue).
+NEEDS_INDIVIDUAL = ("A02", "A03", "A08", "A11")
 
 
 @dataclass(frozen=True)
@@ -177,6 +182,9 @@ def _process(row: AdtMessage, message: hl7.Message) -> None:
     except Refused as error:
         _finish(row, MessageStatus.ERROR, "AE", error.code, str(error))
         return
+    if adt.event == "A40":
+        _process_merge(row, adt)
+        return
     row.ward_hsa_id = adt.ward_hsa_id
     ward = (
         Unit.objects.filter(hsa_id=adt.ward_hsa_id, is_active=True).first()
@@ -186,10 +194,17 @@ def _process(row: AdtMessage, message: hl7.Message) -> None:
     if ward is None:
         text = f"Okänd avdelning (PV1-3 {adt.ward_hsa_id or '–'}): meddelandet väntar i kön."
         _finish(row, MessageStatus.QUEUED, "AE", "unknown_ward", text)
-        ResolutionItem.objects.get_or_create(
-            message=row,
-            defaults={"reason": ResolutionReason.UNKNOWN_WARD, "hsa_id": adt.ward_hsa_id},
+        _queue(row, ResolutionReason.UNKNOWN_WARD, hsa_id=adt.ward_hsa_id)
+        return
+    if adt.event in NEEDS_INDIVIDUAL and individual_of(adt.identifier.number) is None:
+        # Samsyn has never had the person: a person finds out why (admitted by hand under
+        # another number, a message sent to the wrong receiver) and replays or dismisses it.
+        text = (
+            "Okänd person: Samsyn har ingen inskrivning för identitetsnumret; "
+            "meddelandet väntar i kön."
         )
+        _finish(row, MessageStatus.QUEUED, "AE", "unknown_identity", text)
+        _queue(row, ResolutionReason.UNKNOWN_IDENTITY)
         return
     try:
         with transaction.atomic():
@@ -202,6 +217,71 @@ def _process(row: AdtMessage, message: hl7.Message) -> None:
         return
     row.episode = episode
     _finish(row, MessageStatus.APPLIED, "AA", "", "")
+
+
+def _queue(row: AdtMessage, reason: str, *, hsa_id: str = "") -> None:
+    item, created = ResolutionItem.objects.get_or_create(
+        message=row, defaults={"reason": reason, "hsa_id": hsa_id}
+    )
+    if not created and (item.reason != reason or item.hsa_id != hsa_id):
+        # Replayed and held up again, for another reason (the ward is known now, the person not).
+        item.reason, item.hsa_id = reason, hsa_id
+        item.save(update_fields=["reason", "hsa_id"])
+
+
+def individual_of(number: str) -> Individual | None:
+    """The individual with identity number `number`; the surviving one when the region merged
+    it into another (A40)."""
+    individual = Individual.objects.filter(identifier=number).first()
+    seen = set()
+    while individual is not None and individual.merged_into_id and individual.pk not in seen:
+        seen.add(individual.pk)
+        individual = individual.merged_into
+    return individual
+
+
+def _process_merge(row: AdtMessage, adt: Adt) -> None:
+    """A40: the prior number (MRG-1) is merged into PID-3's. A person Samsyn never had under
+    the prior number needs nothing; a merge the action refuses waits in the queue."""
+    assert adt.prior_identifier is not None
+    try:
+        with transaction.atomic():
+            merge(adt)
+    except ActionError as error:
+        text = f"{error.message} Meddelandet väntar i kön."
+        _finish(row, MessageStatus.QUEUED, "AE", error.code, text)
+        _queue(row, ResolutionReason.MERGE_REFUSED)
+        return
+    _finish(row, MessageStatus.APPLIED, "AA", "", "")
+
+
+def merge(adt: Adt) -> None:
+    assert adt.prior_identifier is not None
+    prior = Individual.objects.filter(identifier=adt.prior_identifier.number).first()
+    if prior is None:
+        return  # Samsyn never had the duplicate: nothing to merge
+    surviving = Individual.objects.filter(identifier=adt.identifier.number).first()
+    if surviving is None:
+        # The region's record keeps only the new number: the person gets it in Samsyn too.
+        surviving = Individual.objects.create(
+            identifier=adt.identifier.number,
+            identifier_kind=adt.identifier.kind,
+            given_name=adt.given_name or prior.given_name,
+            family_name=adt.family_name or prior.family_name,
+            birth_date=prior.birth_date,
+            address=prior.address,
+            postal_code=prior.postal_code,
+            city=prior.city,
+            phone=prior.phone,
+            municipality_id=prior.municipality_id,
+            residence_area_id=prior.residence_area_id,
+            listed_unit_id=prior.listed_unit_id,
+            protected_identity=prior.protected_identity,
+        )
+    user, _created = User.objects.get_or_create(
+        username=INTEGRATION_USERNAME, defaults={"first_name": "HL7 ADT", "title": "Integration"}
+    )
+    do_merge_individuals(user, surviving, prior, source=f"ADT^A40 {adt.control_id}")
 
 
 def _finish(row: AdtMessage, status: str, ack_code: str, error_code: str, error: str) -> None:
@@ -220,12 +300,12 @@ def _episode(adt: Adt, ward: Unit, *, states: frozenset | None = None) -> Episod
             "episode__individual"
         )
         found = visit.first()
-        if found is not None and found.episode.individual.identifier == adt.identifier.number:
+        if found is not None and found.episode.individual == individual_of(adt.identifier.number):
             return found.episode
         raise Refused(
             f"Okänt vårdtillfälle (PV1-19 {adt.visit_number}) för personen.", code="unknown_visit"
         )
-    individual = Individual.objects.filter(identifier=adt.identifier.number).first()
+    individual = individual_of(adt.identifier.number)
     if individual is not None:
         wanted = states or {EpisodeState.ADMITTED, EpisodeState.READY}
         episode = (
@@ -244,6 +324,8 @@ def _episode(adt: Adt, ward: Unit, *, states: frozenset | None = None) -> Episod
 def apply(adt: Adt, ward: Unit) -> Episode:
     """Apply one mapped ADT event at `ward` through the episode actions."""
     user = integration_user(ward)
+    if adt.event == "A02":
+        return transfer(adt, ward, user)
     if adt.event in ("A01", "A04"):
         if adt.visit_number and Visit.objects.filter(visit_number=adt.visit_number).exists():
             raise Refused(f"Besöket {adt.visit_number} är redan inskrivet.", code="visit_exists")
@@ -275,6 +357,8 @@ def apply(adt: Adt, ward: Unit) -> Episode:
         )
     if adt.event == "A08":
         episode = _episode(adt, ward)
+        if adt.given_name and adt.family_name:
+            do_update_name(episode.individual, adt.given_name, adt.family_name)
         if adt.admitted_at is not None and adt.admitted_at != episode.admitted_at:
             episode = do_correct_admission(
                 user,
@@ -305,6 +389,41 @@ def apply(adt: Adt, ward: Unit) -> Episode:
     )
 
 
+def transfer(adt: Adt, ward: Unit, user: User) -> Episode:
+    """A02: the stay moves to `ward` (PV1-3) from PV1-6's ward, found by the visit number or,
+    without one, as the person's running stay at the prior ward."""
+    prior = None
+    if adt.prior_ward_hsa_id:
+        prior = Unit.objects.filter(hsa_id=adt.prior_ward_hsa_id).first()
+        if prior is None:
+            raise Refused(
+                f"Okänd tidigare avdelning (PV1-6 {adt.prior_ward_hsa_id}).",
+                code="unknown_prior_ward",
+            )
+    elif not adt.visit_number:
+        raise Refused(
+            "Flytten saknar både besöksnummer (PV1-19) och tidigare avdelning (PV1-6).",
+            code="unknown_visit",
+        )
+    episode = _episode(adt, prior or ward)
+    if prior is not None and episode.ward_id != prior.pk:
+        if episode.ward_id == ward.pk:
+            raise Refused(
+                f"Vårdtillfället ligger redan på avdelningen {ward.name}.", code="same_ward"
+            )
+        raise Refused(
+            f"Vårdtillfället ligger inte på avdelningen i PV1-6 ({adt.prior_ward_hsa_id}).",
+            code="prior_ward_mismatch",
+        )
+    return do_transfer(
+        integration_user(episode.ward),
+        episode,
+        ward,
+        transferred_at=adt.occurred_at,
+        acting_unit=episode.ward,
+    )
+
+
 def replay(message: AdtMessage) -> AdtMessage:
     """Process a queued message again (after its ward was mapped); returns the updated row."""
     with transaction.atomic():
@@ -325,17 +444,43 @@ def resolve_ward(item: ResolutionItem, unit: Unit, user: User) -> AdtMessage:
                 )
             unit.hsa_id = item.hsa_id
             unit.save(update_fields=["hsa_id"])
-        row = replay(item.message)
+        row = _replay_item(item, user)
+    # Other messages queued for the same ward go through too.
+    for other in ResolutionItem.objects.filter(
+        reason=ResolutionReason.UNKNOWN_WARD, hsa_id=item.hsa_id, resolved_at__isnull=True
+    ).select_related("message"):
+        with transaction.atomic():
+            _replay_item(other, user)
+    return row
+
+
+def _replay_item(item: ResolutionItem, user: User) -> AdtMessage:
+    """Replay the item's message; the item is resolved unless the message is held up again
+    (then it stays in the queue, with the new reason)."""
+    row = replay(item.message)
+    if row.status != MessageStatus.QUEUED:
         item.resolved_at = timezone.now()
         item.resolved_by = user
         item.save(update_fields=["resolved_at", "resolved_by"])
-    # Other messages queued for the same ward go through too.
-    for other in ResolutionItem.objects.filter(
-        hsa_id=item.hsa_id, resolved_at__isnull=True
-    ).select_related("message"):
-        with transaction.atomic():
-            replay(other.message)
-            other.resolved_at = timezone.now()
-            other.resolved_by = user
-            other.save(update_fields=["resolved_at", "resolved_by"])
+    return row
+
+
+def replay_item(item: ResolutionItem, user: User) -> AdtMessage:
+    """Replay a queued message after a person sorted out why it waited (the person admitted,
+    one of two stays ended)."""
+    with transaction.atomic():
+        return _replay_item(item, user)
+
+
+def dismiss_item(item: ResolutionItem, user: User) -> AdtMessage:
+    """Take the message out of the queue without applying it: it stays answered AE."""
+    with transaction.atomic():
+        row = AdtMessage.objects.select_for_update().get(pk=item.message_id)
+        if row.status == MessageStatus.QUEUED:
+            row.status = MessageStatus.ERROR
+            row.error = f"{row.error} Avfärdad ur kön."
+            row.save(update_fields=["status", "error"])
+        item.resolved_at = timezone.now()
+        item.resolved_by = user
+        item.save(update_fields=["resolved_at", "resolved_by"])
     return row

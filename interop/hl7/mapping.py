@@ -26,7 +26,9 @@ from individuals.identifiers import (
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 ENCODING_CHARACTERS = "^~\\&"
-EVENTS = ("A01", "A03", "A04", "A08", "A11", "A13")
+EVENTS = ("A01", "A02", "A03", "A04", "A08", "A11", "A13", "A40")
+# A40 (merge) carries PID and MRG; PV1 is optional.
+WITHOUT_VISIT = ("A40",)
 
 # CX.4 (assigning authority): the OIDs, and the names interface engines commonly send.
 AUTHORITIES = {
@@ -71,12 +73,14 @@ class Adt:
     given_name: str
     family_name: str
     ward_hsa_id: str
+    prior_ward_hsa_id: str  # PV1-6 (A02: the ward the stay moves from)
     visit_number: str
     admitted_at: dt.datetime | None
     discharged_at: dt.datetime | None
     occurred_at: dt.datetime | None
     estimated_discharge_date: dt.date | None
     destination: str
+    prior_identifier: ParsedIdentifier | None = None  # MRG-1 (A40: the duplicate's number)
 
 
 def parse_message(raw: str) -> hl7.Message:
@@ -144,18 +148,25 @@ def parse_time(value: str, *, field_name: str) -> dt.datetime | None:
     return parsed.astimezone(dt.UTC)
 
 
-def _identifier(message: hl7.Message) -> ParsedIdentifier:
-    if _segment(message, "PID") is None:
-        raise Rejected("PID-segmentet saknas.", code="missing_pid")
-    if not _field(message, "PID", 3):
-        raise Rejected("PID-3 (identitetsnummer) saknas.", code="missing_pid3")
+def _identifier(
+    message: hl7.Message, segment: str = "PID", number_field: int = 3
+) -> ParsedIdentifier:
+    """The identity number of a CX list (PID-3, or MRG-1), by its assigning authority."""
+    name = f"{segment}-{number_field}"
+    if _segment(message, segment) is None:
+        raise Rejected(f"{segment}-segmentet saknas.", code=f"missing_{segment.lower()}")
+    if not _field(message, segment, number_field):
+        raise Rejected(
+            f"{name} (identitetsnummer) saknas.", code=f"missing_{segment.lower()}{number_field}"
+        )
     authorities = []
     for repetition in range(1, 11):
-        number = _get(message, f"PID.F3.R{repetition}.C1")
+        address = f"{segment}.F{number_field}.R{repetition}"
+        number = _get(message, f"{address}.C1")
         if not number:
             break
-        namespace = _get(message, f"PID.F3.R{repetition}.C4.S1")
-        oid = _get(message, f"PID.F3.R{repetition}.C4.S2")
+        namespace = _get(message, f"{address}.C4.S1")
+        oid = _get(message, f"{address}.C4.S2")
         authorities.append(oid or namespace)
         kind = AUTHORITIES.get(oid) or AUTHORITIES.get(namespace)
         if kind is None:
@@ -164,17 +175,17 @@ def _identifier(message: hl7.Message) -> ParsedIdentifier:
             parsed = parse_identifier(number)
         except ActionError as error:
             raise Refused(
-                f"Ogiltigt identitetsnummer i PID-3: {error.message}", code="invalid_identifier"
+                f"Ogiltigt identitetsnummer i {name}: {error.message}", code="invalid_identifier"
             ) from error
         if parsed.kind != kind:
             raise Refused(
-                "Identitetsnumret i PID-3 är inte ett "
+                f"Identitetsnumret i {name} är inte ett "
                 f"{'personnummer' if kind == PERSONNUMMER else 'samordningsnummer'}.",
                 code="invalid_identifier",
             )
         return parsed
     raise Rejected(
-        f"Okänd tilldelande myndighet i PID-3: {', '.join(a for a in authorities if a) or '–'}.",
+        f"Okänd tilldelande myndighet i {name}: {', '.join(a for a in authorities if a) or '–'}.",
         code="unknown_assigning_authority",
     )
 
@@ -187,12 +198,15 @@ def parse_adt(message: hl7.Message) -> Adt:
         raise Rejected(f"Meddelandetypen {kind or '–'} tas inte emot.", code="unsupported_type")
     if event not in EVENTS:
         raise Rejected(
-            f"Händelsen {event or '–'} stöds inte (ADT A01, A03, A04, A08, A11, A13 tas emot).",
+            f"Händelsen {event or '–'} stöds inte (ADT {', '.join(EVENTS)} tas emot).",
             code="unsupported_event",
         )
-    if _segment(message, "PV1") is None:
+    if _segment(message, "PV1") is None and event not in WITHOUT_VISIT:
         raise Rejected("PV1-segmentet saknas.", code="missing_pv1")
     identifier = _identifier(message)
+    prior = _identifier(message, "MRG", 1) if event == "A40" else None
+    if prior is not None and prior.number == identifier.number:
+        raise Refused("MRG-1 och PID-3 är samma identitetsnummer.", code="merge_same_identity")
     estimated = parse_time(_field(message, "PV2", 9), field_name="PV2-9")
     return Adt(
         message=message,
@@ -202,6 +216,7 @@ def parse_adt(message: hl7.Message) -> Adt:
         family_name=_field(message, "PID", 5, 1)[:100],
         given_name=_field(message, "PID", 5, 2)[:100],
         ward_hsa_id=_field(message, "PV1", 3)[:64],
+        prior_ward_hsa_id=_field(message, "PV1", 6)[:64],
         visit_number=_field(message, "PV1", 19)[:64],
         admitted_at=parse_time(_field(message, "PV1", 44), field_name="PV1-44"),
         discharged_at=parse_time(_field(message, "PV1", 45), field_name="PV1-45"),
@@ -209,4 +224,5 @@ def parse_adt(message: hl7.Message) -> Adt:
         or parse_time(_field(message, "EVN", 2), field_name="EVN-2"),
         estimated_discharge_date=estimated.astimezone(STOCKHOLM).date() if estimated else None,
         destination=DISPOSITIONS.get(_field(message, "PV1", 36), "other"),
+        prior_identifier=prior,
     )

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 WARD_HSA_ID = "SE2321000131-E000000000101"
+OTHER_WARD_HSA_ID = "SE2321000131-E000000000202"
 PERSONNUMMER_OID = "1.2.752.129.2.1.3.1"
 SAMORDNINGSNUMMER_OID = "1.2.752.129.2.1.3.3"
 
@@ -35,10 +36,13 @@ def adt(
     given: str = "Tyra",
     encoding: str = "^~\\&",
     pid3: str | None = None,
+    prior_ward: str = "",
+    prior_identifier: str = "",
 ) -> str:
     """One ADT^`event` message, segments separated by carriage returns."""
     pv1 = [""] * 46
     pv1[:4] = ["PV1", "1", "I", f"{ward}^^^SJUKHUSET"]
+    pv1[6] = f"{prior_ward}^^^SJUKHUSET" if prior_ward else ""
     pv1[19] = visit
     pv1[36] = disposition
     pv1[44] = admitted
@@ -51,6 +55,8 @@ def adt(
         "|".join(pv1),
         f"PV2|||||||||{expected_discharge}",
     ]
+    if prior_identifier:  # A40: MRG-1 the prior number, the person's visit not needed
+        segments[3:] = [f"MRG|{prior_identifier}^^^{authority}"]
     return "\r".join(segments)
 
 

@@ -49,7 +49,7 @@ def admitted_text() -> str:
         (adt("A01", "M1", encoding="^~#&"), "Fel avgränsningstecken"),
         (adt("A01", "M1", pid3=""), "PID-3 (identitetsnummer) saknas"),
         (adt("A01", "M1", authority="LOCAL"), "Okänd tilldelande myndighet i PID-3: LOCAL"),
-        (adt("A02", "M1"), "Händelsen A02 stöds inte"),
+        (adt("A05", "M1"), "Händelsen A05 stöds inte"),
         (adt("A01", "M1") + "\rpv2|x", "Felaktigt segment"),
     ],
 )

@@ -142,6 +142,7 @@ def test_a_discharge_before_the_admission_is_refused_and_nothing_changes(listene
 
 
 def test_a_discharge_for_an_unknown_visit_is_refused(listener):
+    post(listener, adt("A01", "MSG-0", admitted=ts(hours_ago(30))))
     [answer] = post(listener, adt("A03", "MSG-1", visit="V9", discharged=ts(hours_ago(2))))
 
     assert answer[0] == "AE"

@@ -80,3 +80,30 @@ def test_the_queue_page_asks_for_a_ward_and_changes_nothing_without_one(org, adm
     assert "Välj en avdelning." in response.content.decode()
     assert not Episode.objects.exists()
     assert ResolutionItem.objects.get().resolved_at is None
+
+
+def test_a_message_about_an_unknown_person_is_replayed_or_dismissed_on_the_queue_page(
+    org, admin_client
+):
+    org.ward.hsa_id = WARD_HSA_ID
+    org.ward.save()
+    receive(adt("A03", "Q-2", visit="", discharged=admitted()))
+    item = ResolutionItem.objects.get()
+    page = admin_client.get("/integration/hl7/ko/").content.decode()
+    assert "Okänd person" in page and "194107089981" not in page
+
+    replayed = admin_client.post(
+        "/integration/hl7/ko/",
+        {"item": item.pk, "do": "replay", "submission_key": "k1"},
+        follow=True,
+    ).content.decode()
+    assert "Meddelandet Q-2 spelades upp igen: AE." in replayed
+    assert ResolutionItem.objects.get().resolved_at is None
+
+    dismissed = admin_client.post(
+        "/integration/hl7/ko/",
+        {"item": item.pk, "do": "dismiss", "submission_key": "k2"},
+        follow=True,
+    ).content.decode()
+    assert "Inget väntar." in dismissed
+    assert ResolutionItem.objects.get().resolved_at is not None
