@@ -80,3 +80,85 @@ class SummaryForm(forms.Form):
             discharge_date=data.get("discharge_date"),
             submission_key=data["submission_key"] or None,
         )
+
+
+# -- Min planering ------------------------------------------------------------------------------
+
+
+class OwnWordsForm(forms.Form):
+    """ "Det som är viktigt för mig" ahead of the SIP meeting (the SIP module checks it)."""
+
+    text = forms.CharField(
+        label=_("Det här är viktigt för mig"),
+        help_text=_(
+            "Skriv med dina egna ord: hur du vill ha det, vad du oroar dig för, vad du vill "
+            "klara själv. De som kommer till SIP-mötet läser det."
+        ),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+    )
+
+
+class AskSipForm(forms.Form):
+    text = forms.CharField(
+        label=_("Vill du berätta varför? (frivilligt)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+
+
+class GrantForm(forms.Form):
+    """The individual gives a person access to their Min planering (portal.actions checks)."""
+
+    identifier = forms.CharField(
+        label=_("Personens personnummer"),
+        help_text=_(
+            "12 siffror, till exempel 19121212-1212. Personen loggar in med sin e-legitimation."
+        ),
+        required=False,
+    )
+    name = forms.CharField(label=_("Personens namn"), required=False)
+    relation = forms.CharField(
+        label=_("Vem är personen för dig?"),
+        help_text=_("Till exempel dotter, make, granne."),
+        required=False,
+    )
+    valid_to = forms.DateField(
+        label=_("Får se mina uppgifter till och med"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        required=False,
+        error_messages={"invalid": _("Skriv dagen som ÅÅÅÅ-MM-DD.")},
+    )
+
+
+class LegalRepresentativeForm(forms.Form):
+    """Staff record a legal representative with the decision it rests on."""
+
+    kind = forms.ChoiceField(label=_("Sorts företrädare"), required=False)
+    identifier = forms.CharField(label=_("Företrädarens personnummer"), required=False)
+    name = forms.CharField(label=_("Företrädarens namn"), required=False)
+    basis = forms.CharField(
+        label=_("Beslutet det bygger på"),
+        help_text=_("Till exempel: Överförmyndarens beslut 2026-10-01, dnr 123."),
+        required=False,
+    )
+    valid_from = forms.DateField(
+        label=_("Gäller från"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        required=False,
+        error_messages={"invalid": _("Skriv dagen som ÅÅÅÅ-MM-DD.")},
+    )
+    valid_to = forms.DateField(
+        label=_("Gäller till och med"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        required=False,
+        error_messages={"invalid": _("Skriv dagen som ÅÅÅÅ-MM-DD.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        from portal.models import LEGAL_KINDS, RepresentationKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("Välj"))] + [
+            (kind.value, kind.label) for kind in RepresentationKind if kind in LEGAL_KINDS
+        ]
