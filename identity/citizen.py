@@ -21,6 +21,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 SESSION_KEY = "samsyn_citizen"
+# identity.oidc's keys for RP-initiated logout (named here to keep this module import-light)
+_OIDC_PROVIDER_KEY = "samsyn_oidc_provider"
+_OIDC_ID_TOKEN_KEY = "samsyn_oidc_id_token"
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,9 @@ def current_citizen(request: HttpRequest) -> Citizen | None:
 
 def logout_citizen(request: HttpRequest) -> None:
     request.session.pop(SESSION_KEY, None)
+    if request.session.get(_OIDC_PROVIDER_KEY) == "citizen":  # the e-ID login's ID token
+        request.session.pop(_OIDC_PROVIDER_KEY, None)
+        request.session.pop(_OIDC_ID_TOKEN_KEY, None)
     request.session.cycle_key()
 
 

@@ -282,3 +282,55 @@ SAMSYN_SURVEY_MIN_GROUP = int(os.environ.get("SAMSYN_SURVEY_MIN_GROUP", "5"))
 INSTALLED_APPS += ["interop"]
 SAMSYN_MLLP_MAX_BYTES = int(os.environ.get("SAMSYN_MLLP_MAX_BYTES", str(1024 * 1024)))
 SAMSYN_MLLP_READ_TIMEOUT_SECONDS = float(os.environ.get("SAMSYN_MLLP_READ_TIMEOUT_SECONDS", "30"))
+
+# Login with e-ID over OpenID Connect (issues 13, 16; identity/oidc.py): authorization code
+# flow with PKCE, the ID token RS256-verified with the provider's JWKS. Each client is off
+# until its discovery URL (or issuer) and client id are set. Staff: SITHS / e-tjänstekort
+# through the region's IdP, matched on the HSA id claim to an existing active user (never
+# created); an acr in STRONG_ACR counts as the second factor. Citizens ("Min planering"):
+# BankID, Freja eID … through the region's e-ID broker; the personal identity number claim
+# must pass individuals' own parser and the acr must be one of REQUIRED_ACR.
+_LOA3, _LOA4 = "http://id.elegnamnden.se/loa/1.0/loa3", "http://id.elegnamnden.se/loa/1.0/loa4"
+
+
+def _env_list(name: str, default: list[str]) -> list[str]:
+    value = os.environ.get(name)
+    return default if value is None else [part.strip() for part in value.split(",") if part.strip()]
+
+
+SAMSYN_OIDC_STAFF = {
+    "DISCOVERY_URL": os.environ.get("SAMSYN_OIDC_STAFF_DISCOVERY_URL", ""),
+    "ISSUER": os.environ.get("SAMSYN_OIDC_STAFF_ISSUER", ""),
+    "CLIENT_ID": os.environ.get("SAMSYN_OIDC_STAFF_CLIENT_ID", ""),
+    "CLIENT_SECRET": os.environ.get("SAMSYN_OIDC_STAFF_CLIENT_SECRET", ""),
+    "SCOPES": os.environ.get("SAMSYN_OIDC_STAFF_SCOPES", "openid profile"),
+    "ACR_VALUES": os.environ.get("SAMSYN_OIDC_STAFF_ACR_VALUES", ""),
+    "HSA_ID_CLAIM": os.environ.get("SAMSYN_OIDC_STAFF_HSA_ID_CLAIM", "hsa_id"),
+    "STRONG_ACR": _env_list(
+        "SAMSYN_OIDC_STAFF_STRONG_ACR",
+        [_LOA3, _LOA4, "http://id.sambi.se/loa/loa3", "http://id.sambi.se/loa/loa4"],
+    ),
+}
+SAMSYN_OIDC_CITIZEN = {
+    "DISCOVERY_URL": os.environ.get("SAMSYN_OIDC_CITIZEN_DISCOVERY_URL", ""),
+    "ISSUER": os.environ.get("SAMSYN_OIDC_CITIZEN_ISSUER", ""),
+    "CLIENT_ID": os.environ.get("SAMSYN_OIDC_CITIZEN_CLIENT_ID", ""),
+    "CLIENT_SECRET": os.environ.get("SAMSYN_OIDC_CITIZEN_CLIENT_SECRET", ""),
+    "SCOPES": os.environ.get("SAMSYN_OIDC_CITIZEN_SCOPES", "openid profile"),
+    "ACR_VALUES": os.environ.get("SAMSYN_OIDC_CITIZEN_ACR_VALUES", ""),
+    "PNR_CLAIM": os.environ.get("SAMSYN_OIDC_CITIZEN_PNR_CLAIM", "personal_identity_number"),
+    "NAME_CLAIM": os.environ.get("SAMSYN_OIDC_CITIZEN_NAME_CLAIM", "name"),
+    "REQUIRED_ACR": _env_list("SAMSYN_OIDC_CITIZEN_REQUIRED_ACR", [_LOA3, _LOA4]),
+}
+# The password login stays for the demo and for a region without an IdP; off in production
+# once everyone logs in with SITHS (SAMSYN_PASSWORD_LOGIN=0).
+SAMSYN_PASSWORD_LOGIN = _env_flag("SAMSYN_PASSWORD_LOGIN", True)
+# The demo's "Testlegitimation" (pick a fictional individual instead of an e-ID): only with
+# DEBUG on as well (`make run`); answers 404 otherwise.
+SAMSYN_DEMO_CITIZEN_LOGIN = _env_flag("SAMSYN_DEMO_CITIZEN_LOGIN", False)
+# The form posts that lead to a provider (RP-initiated logout) need its origin in form-action.
+for _oidc in (SAMSYN_OIDC_STAFF, SAMSYN_OIDC_CITIZEN):
+    _url = str(_oidc["DISCOVERY_URL"] or _oidc["ISSUER"])
+    if _url:
+        _origin = "/".join(_url.split("/")[:3])
+        CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(_origin)

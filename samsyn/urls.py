@@ -3,13 +3,24 @@ from django.urls import include, path
 
 from samsyn.api import api
 from samsyn.health import healthz
-from samsyn.security.login import PasswordLoginView, login_code
+from samsyn.security.login import (
+    PasswordLoginView,
+    SamsynLogoutView,
+    login_code,
+    oidc_callback,
+    oidc_login,
+)
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     # The one password login (with a second factor where needed), /admin/'s login included.
     path("logga-in/", PasswordLoginView.as_view(), name="login"),
     path("logga-in/kod/", login_code, name="login_code"),
+    # Staff login with e-ID (OIDC); logout also ends an e-ID session at the provider. This
+    # logout answers /logga-ut/ before episodes' plain LogoutView (same path and name).
+    path("logga-in/e-legitimation/", oidc_login, name="login_oidc"),
+    path("logga-in/e-legitimation/svar/", oidc_callback, name="login_oidc_callback"),
+    path("logga-ut/", SamsynLogoutView.as_view(), name="logout"),
     path("admin/login/", PasswordLoginView.as_view()),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
