@@ -166,13 +166,6 @@ PAGES: dict[str, str] = {
     "identity:citizen_demo_login": NONE,
     "login_oidc": NONE,  # staff e-ID login: a redirect to the IdP
     "login_oidc_callback": NONE,  # logs the staff user in, redirects
-    "identity:citizen_oidc_start": NONE,  # a redirect to the e-ID broker
-    "identity:citizen_oidc_callback": NONE,  # starts the session, redirects
-    # The demo's test identification lists a few of the demo's fictional individuals to log
-    # in as; it answers 404 unless DEBUG and SAMSYN_DEMO_CITIZEN_LOGIN are both on.
-    "identity:citizen_demo_login": NONE,
-    "login_oidc": NONE,  # staff e-ID login: a redirect to the IdP
-    "login_oidc_callback": NONE,  # logs the staff user in, redirects
     # the FHIR API (issue 16, fhir/registry.py): read and search per resource type; each
     # loader or page logs through audit.log (fhir/tests/test_fhir_logging.py)
     "fhir:metadata": NONE,  # the CapabilityStatement
