@@ -26,10 +26,14 @@ from governance.models import (
     ActionPlan,
     ActivityState,
     ActivityStatus,
+    AnnualReport,
     Assignment,
     ChangeRecord,
     DocumentKind,
     DocumentQuestion,
+    Event,
+    EventKind,
+    EventParticipation,
     FocusArea,
     FollowUp,
     GoverningDocument,
@@ -49,7 +53,7 @@ from governance.models import (
 from governance.sources import BY_KEY as SOURCES
 from governance.sources import source_name
 from indicators.periods import Period
-from organisations.models import Area, Lane, Principal, User
+from organisations.models import Area, Lane, Principal, Unit, User
 from process.models import ActivityDefinition
 
 MAX_TEXT = 4000
@@ -1096,4 +1100,191 @@ def do_report_back(
         assignment=assignment, due_on=due_on, answers=texts, submitted_by=actor
     )
     _record(actor, "report_back", assignment, due_on=str(due_on))
+    return report
+
+
+# -- events ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class ParticipationInput:
+    organisation: Principal | None
+    unit: Unit | None = None
+    registered: int = 0
+    attended: int = 0
+
+
+@dataclass
+class EventInput:
+    title: str
+    kind: str
+    held_on: dt.date
+    place: str = ""
+    description: str = ""
+    participants: list[ParticipationInput] = field(default_factory=list)
+
+
+def _write_participants(event: Event, rows: list[ParticipationInput]) -> int:
+    """Replaces the event's participant rows; returns the number who came."""
+    today = timezone.localdate()
+    seen: set[tuple[int, int | None]] = set()
+    event.participations.all().delete()
+    attended = 0
+    for i, row in enumerate(rows):
+        prefix = f"participants.{i}."
+        organisation = row.organisation or (row.unit.principal if row.unit else None)
+        if organisation is None:
+            raise ActionError(
+                _("Ange vilken organisation deltagarna kom från."),
+                code="required",
+                field=f"{prefix}organisation",
+            )
+        if row.unit is not None and row.unit.principal_id != organisation.pk:
+            raise ActionError(
+                _("Enheten %(unit)s hör inte till %(organisation)s.")
+                % {"unit": row.unit.name, "organisation": organisation.name},
+                code="unit_not_in_organisation",
+                field=f"{prefix}unit",
+            )
+        if row.registered < 0 or row.attended < 0:
+            raise ActionError(
+                _("Antalet deltagare kan inte vara negativt."),
+                code="out_of_range",
+                field=f"{prefix}attended",
+            )
+        if row.attended and event.held_on > today:
+            raise ActionError(
+                _("Närvaron förs in när evenemanget har hållits (%(day)s).")
+                % {"day": event.held_on},
+                code="not_held_yet",
+                field=f"{prefix}attended",
+            )
+        key = (organisation.pk, row.unit.pk if row.unit else None)
+        if key in seen:
+            raise ActionError(
+                _("%(name)s står två gånger bland deltagarna.")
+                % {"name": row.unit.name if row.unit else organisation.name},
+                code="duplicate",
+                field=f"{prefix}organisation",
+            )
+        seen.add(key)
+        EventParticipation.objects.create(
+            event=event,
+            organisation=organisation,
+            unit=row.unit,
+            registered=row.registered,
+            attended=row.attended,
+        )
+        attended += row.attended
+    return attended
+
+
+@transaction.atomic
+def do_create_event(actor: User, group: Group, data: EventInput) -> Event:
+    """An event the group held or will hold, with its participants by organisation or unit."""
+    require_edit(actor, group)
+    if data.kind not in EventKind.values:
+        raise ActionError(_("Välj vilken sorts evenemang det är."), code="invalid", field="kind")
+    event = Event.objects.create(
+        group=group,
+        title=_text(data.title, field="title", limit=MAX_SHORT, required=True),
+        kind=data.kind,
+        held_on=data.held_on,
+        place=_text(data.place, field="place", limit=MAX_SHORT),
+        description=_text(data.description, field="description"),
+        created_by=actor,
+    )
+    attended = _write_participants(event, data.participants)
+    _record(actor, "event_created", event, title=event.title, group=group.name, attended=attended)
+    return event
+
+
+@transaction.atomic
+def do_record_participants(
+    actor: User, event: Event, participants: list[ParticipationInput]
+) -> Event:
+    """The event's participants and attendance, replacing what was recorded before."""
+    require_edit(actor, event.group)
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    attended = _write_participants(event, participants)
+    _record(actor, "event_participants", event, rows=len(participants), attended=attended)
+    return event
+
+
+# -- annual reports -------------------------------------------------------------------------------
+
+
+def may_edit_annual_report(actor: User, group: Group | None) -> bool:
+    """A group's report: its process owner and leaders; the whole area's: the register's
+    process leaders and administrators."""
+    if group is not None:
+        return may_edit_group(actor, group)
+    return may_manage_documents(actor)
+
+
+def _require_annual_report(actor: User, group: Group | None) -> None:
+    if not may_edit_annual_report(actor, group):
+        raise ActionError(
+            _("Bara gruppens processledare eller en administratör skriver årsrapporten."),
+            code="forbidden",
+        )
+
+
+def _check_year(year: int) -> None:
+    if not 2000 <= year <= timezone.localdate().year:
+        raise ActionError(
+            _("En årsrapport skrivs för ett år som har börjat."), code="invalid_year", field="year"
+        )
+
+
+def _annual_report(group: Group | None, year: int) -> AnnualReport:
+    report, _created = AnnualReport.objects.select_for_update().get_or_create(
+        group=group, year=year
+    )
+    return report
+
+
+@transaction.atomic
+def do_save_annual_report(
+    actor: User,
+    group: Group | None,
+    year: int,
+    *,
+    introduction: str,
+    challenges: str,
+    group_texts: dict[str, str],
+) -> AnnualReport:
+    """The texts around the figures; a published report is not changed."""
+    _require_annual_report(actor, group)
+    _check_year(year)
+    report = _annual_report(group, year)
+    if report.published_at is not None:
+        raise ActionError(_("Årsrapporten är publicerad och ändras inte längre."), code="published")
+    report.introduction = _text(introduction, field="introduction", limit=20000)
+    report.challenges = _text(challenges, field="challenges", limit=20000)
+    report.group_texts = {
+        key: _text(text, field=f"text_{key}", limit=20000)
+        for key, text in group_texts.items()
+        if (text or "").strip()
+    }
+    report.save()
+    _record(actor, "annual_report_saved", report, year=year, group=group.name if group else None)
+    return report
+
+
+@transaction.atomic
+def do_publish_annual_report(actor: User, group: Group | None, year: int) -> AnnualReport:
+    """Fixes the texts and keeps the PDF as it reads now (its figures included)."""
+    from governance.annual import compile_report, render_annual_pdf
+
+    _require_annual_report(actor, group)
+    _check_year(year)
+    report = _annual_report(group, year)
+    if report.published_at is not None:
+        raise ActionError(_("Årsrapporten är redan publicerad."), code="already_published")
+    report.published_at = timezone.now()
+    report.published_by = actor
+    report.published_pdf = render_annual_pdf(compile_report(group, year, report))
+    report.save()
+    _record(actor, "annual_report_published", report, year=year)
     return report

@@ -12,13 +12,14 @@ from deviations.models import DeviationCategory
 from governance.models import (
     ActivityState,
     DocumentKind,
+    EventKind,
     GoverningDocument,
     Group,
     MetricKind,
     MetricUnit,
 )
 from governance.sources import SOURCES
-from organisations.models import Area, Lane, Principal
+from organisations.models import Area, Lane, Principal, Unit
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT = forms.Textarea(attrs={"rows": 3})
@@ -257,3 +258,58 @@ class AssignmentForm(KeyedForm):
 
 class DecideForm(KeyedForm):
     decided_on = forms.DateField(label=_("Beslutsdatum"), widget=DATE)
+
+
+class ParticipantsForm(KeyedForm):
+    """Participants by organisation or unit: `rows` lines (filled ones first, then blanks)."""
+
+    def __init__(self, *args, rows: int = 5, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        for i in range(rows):
+            n = i + 1
+            self.fields[f"organisation_{i}"] = forms.ModelChoiceField(
+                label=_("Rad %(n)d: organisation") % {"n": n},
+                queryset=Principal.objects.order_by("name"),
+                required=False,
+                to_field_name="public_id",
+            )
+            self.fields[f"unit_{i}"] = forms.ModelChoiceField(
+                label=_("Rad %(n)d: enhet (valfri)") % {"n": n},
+                queryset=Unit.objects.select_related("principal").order_by("name"),
+                required=False,
+                to_field_name="public_id",
+            )
+            self.fields[f"registered_{i}"] = forms.IntegerField(
+                label=_("Rad %(n)d: anmälda") % {"n": n}, required=False, min_value=0
+            )
+            self.fields[f"attended_{i}"] = forms.IntegerField(
+                label=_("Rad %(n)d: deltog") % {"n": n}, required=False, min_value=0
+            )
+
+    def participants(self) -> list[dict]:
+        data = self.cleaned_data
+        rows = []
+        for i in range(self.rows):
+            organisation, unit = data.get(f"organisation_{i}"), data.get(f"unit_{i}")
+            if organisation is None and unit is None:
+                continue
+            rows.append(
+                {
+                    "organisation": organisation,
+                    "unit": unit,
+                    "registered": data.get(f"registered_{i}") or 0,
+                    "attended": data.get(f"attended_{i}") or 0,
+                }
+            )
+        return rows
+
+
+class EventForm(ParticipantsForm):
+    title = forms.CharField(label=_("Rubrik"), max_length=300)
+    kind = forms.ChoiceField(label=_("Sort"), choices=EventKind.choices)
+    held_on = forms.DateField(label=_("Datum"), widget=DATE)
+    place = forms.CharField(label=_("Plats"), required=False, max_length=300)
+    description = forms.CharField(label=_("Beskrivning"), required=False, widget=TEXT)
+
+    field_order = ["title", "kind", "held_on", "place", "description"]

@@ -434,3 +434,101 @@ class ChangeRecord(models.Model):
             # the history of one plan or document: WHERE subject = … AND subject_id = …
             models.Index(fields=["subject", "subject_id"], name="governance_change_subject")
         ]
+
+
+class EventKind(models.TextChoices):
+    THEME_DAY = "theme_day", _("Temadag")
+    LECTURE = "lecture", _("Föreläsning")
+    EDUCATION_DAY = "education_day", _("Utbildningsdag")
+    MEETING_LEADER_TRAINING = "meeting_leader_training", _("Mötesledarutbildning")
+    NETWORK_MEETING = "network_meeting", _("Nätverksmöte")
+    DIALOGUE_MEETING = "dialogue_meeting", _("Dialogmöte")
+    OTHER = "other", _("Annat")
+
+
+class Event(PublicIdModel):
+    """Something a group held (a theme day, a process-leader network meeting …), with its
+    participants counted by organisation or unit; shown in the group and its annual report."""
+
+    group = models.ForeignKey(Group, on_delete=models.PROTECT, related_name="events")
+    title = models.CharField(max_length=300)
+    kind = models.CharField(max_length=30, choices=EventKind.choices)
+    held_on = models.DateField()
+    place = models.CharField(max_length=300, blank=True)
+    description = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-held_on", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class EventParticipation(models.Model):
+    """Participants from one organisation (or one of its units): how many were registered and
+    how many came."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="participations")
+    organisation = models.ForeignKey(
+        "organisations.Principal", on_delete=models.PROTECT, related_name="+"
+    )
+    unit = models.ForeignKey(
+        "organisations.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    registered = models.PositiveIntegerField(default=0)
+    attended = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["event", "organisation__name", "unit__name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "organisation", "unit"], name="one_participation_row_per_unit"
+            ),
+            models.UniqueConstraint(
+                fields=["event", "organisation"],
+                condition=Q(unit__isnull=True),
+                name="one_participation_row_per_organisation",
+            ),
+        ]
+
+    @property
+    def label(self) -> str:
+        return (
+            f"{self.organisation.name}, {self.unit.name}" if self.unit else self.organisation.name
+        )
+
+
+class AnnualReport(PublicIdModel):
+    """The year's report of a group (or of the whole area: no group), compiled from what
+    Samsyn holds; the texts around the figures are the process leader's. Once published the
+    texts are fixed and the PDF as published is kept."""
+
+    group = models.ForeignKey(
+        Group, null=True, blank=True, on_delete=models.PROTECT, related_name="annual_reports"
+    )
+    year = models.PositiveSmallIntegerField()
+    introduction = models.TextField(blank=True)
+    challenges = models.TextField(blank=True)  # "Utmaningar för diskussion", one per line
+    group_texts = models.JSONField(default=dict, blank=True)  # group public id → text
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_pdf = models.BinaryField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-year", "group__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "year"], name="one_annual_report_per_group_and_year"
+            ),
+            models.UniqueConstraint(
+                fields=["year"],
+                condition=Q(group__isnull=True),
+                name="one_annual_report_of_the_area_per_year",
+            ),
+        ]

@@ -28,11 +28,13 @@ from governance.forms import (
     DecideForm,
     DeleteForm,
     DocumentForm,
+    EventForm,
     FocusAreaForm,
     FollowUpForm,
     KeyedForm,
     ManualValueForm,
     MetricForm,
+    ParticipantsForm,
     PlanForm,
     QuestionForm,
     SubGoalEditForm,
@@ -41,8 +43,10 @@ from governance.forms import (
 from governance.metrics import metric_row, plan_period_so_far
 from governance.models import (
     ActionPlan,
+    AnnualReport,
     Assignment,
     DocumentQuestion,
+    Event,
     FocusArea,
     GoverningDocument,
     Group,
@@ -101,13 +105,23 @@ def _groups():
     )
 
 
+def _report_years() -> list[int]:
+    """The annual reports offered: this year's (so far) and last year's."""
+    year = timezone.localdate().year
+    return [year, year - 1]
+
+
 @login_required
 def structure(request):
     """The groups and who reports to whom, each with its members and plans."""
     return render(
         request,
         "governance/structure.html",
-        {"tree": _tree(list(_groups())), "due": report_backs_due(request.user)},
+        {
+            "tree": _tree(list(_groups())),
+            "due": report_backs_due(request.user),
+            "years": _report_years(),
+        },
     )
 
 
@@ -123,7 +137,9 @@ def group_page(request, public_id):
             "may_edit": may_edit_group(request.user, group),
             "documents": group.documents.all(),
             "assignments": group.assignments.all(),
+            "events": group.events.prefetch_related("participations"),
             "may_assign": may_manage_documents(request.user),
+            "years": _report_years(),
         },
     )
 
@@ -788,4 +804,181 @@ def assignment_edit(request, public_id):
             "newer": Assignment.objects.filter(previous=assignment).first(),
         },
         status=400 if request.method == "POST" else 200,
+    )
+
+
+# -- annual reports -------------------------------------------------------------------------------
+
+
+def _annual_page(request, group: Group | None, year: int):
+    from governance.annual import compile_report, groups_of
+
+    if not 2000 <= year <= timezone.localdate().year:
+        raise Http404("no such year")
+    user = request.user
+    may_edit = actions.may_edit_annual_report(user, group)
+    here = (
+        reverse("governance:annual_group", args=[group.public_id, year])
+        if group
+        else reverse("governance:annual", args=[year])
+    )
+    error = None
+    if request.method == "POST":
+        if not may_edit:
+            return render(request, "403.html", status=403)
+        groups = groups_of(group)
+        try:
+            with transaction.atomic():
+                if "publish" in request.POST:
+                    actions.do_publish_annual_report(user, group, year)
+                else:
+                    actions.do_save_annual_report(
+                        user,
+                        group,
+                        year,
+                        introduction=request.POST.get("introduction", ""),
+                        challenges=request.POST.get("challenges", ""),
+                        group_texts={
+                            str(g.public_id): request.POST.get(f"text_{g.public_id}", "")
+                            for g in groups
+                        },
+                    )
+        except ActionError as refused:
+            error = refused.message
+        else:
+            return HttpResponseRedirect(here)
+    report = AnnualReport.objects.filter(group=group, year=year).first()
+    data = compile_report(group, year, report)
+    text_groups = []
+    if may_edit:
+        for g in groups_of(group):
+            g.text = data.report.group_texts.get(str(g.public_id), "")  # type: ignore[attr-defined]
+            text_groups.append(g)
+    return render(
+        request,
+        "governance/annual.html",
+        {
+            "data": data,
+            "may_edit": may_edit,
+            "text_groups": text_groups,
+            "error": error,
+            "pdf_url": here + "arsrapport.pdf",
+        },
+        status=400 if error else 200,
+    )
+
+
+def _annual_pdf(group: Group | None, year: int) -> HttpResponse:
+    from governance.annual import compile_report, render_annual_pdf
+
+    if not 2000 <= year <= timezone.localdate().year:
+        raise Http404("no such year")
+    report = AnnualReport.objects.filter(group=group, year=year).first()
+    if report is not None and report.published_pdf:
+        content = bytes(report.published_pdf)
+    else:
+        content = render_annual_pdf(compile_report(group, year, report))
+    response = HttpResponse(content, content_type="application/pdf")
+    name = f"arsrapport-{year}" + (f"-{group.public_id}" if group else "")
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    return response
+
+
+@login_required
+def annual_report(request, year: int):
+    """The whole area's annual report."""
+    return _annual_page(request, None, year)
+
+
+@login_required
+def annual_report_group(request, public_id, year: int):
+    return _annual_page(request, get_object_or_404(Group, public_id=public_id), year)
+
+
+@login_required
+def annual_report_pdf(request, year: int):
+    return _annual_pdf(None, year)
+
+
+@login_required
+def annual_report_group_pdf(request, public_id, year: int):
+    return _annual_pdf(get_object_or_404(Group, public_id=public_id), year)
+
+
+# -- events ---------------------------------------------------------------------------------------
+
+
+def _participants(form) -> list[actions.ParticipationInput]:
+    return [actions.ParticipationInput(**row) for row in form.participants()]
+
+
+@login_required
+def event_new(request, public_id):
+    group = get_object_or_404(Group, public_id=public_id)
+    if not may_edit_group(request.user, group):
+        return render(request, "403.html", status=403)
+    form = EventForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        created: list[Event] = []
+        data = form.cleaned_data
+        event_input = actions.EventInput(
+            title=data["title"],
+            kind=data["kind"],
+            held_on=data["held_on"],
+            place=data["place"],
+            description=data["description"],
+            participants=_participants(form),
+        )
+        if _run(
+            form,
+            request.user,
+            lambda: created.append(actions.do_create_event(request.user, group, event_input)),
+        ):
+            return HttpResponseRedirect(reverse("governance:event", args=[created[0].public_id]))
+    return render(
+        request, "governance/event_new.html", {"group": group, "form": form}, status=_status(form)
+    )
+
+
+@login_required
+def event_page(request, public_id):
+    """An event, its participants by organisation and unit; the group's leaders record the
+    attendance here."""
+    event = get_object_or_404(Event.objects.select_related("group"), public_id=public_id)
+    rows = list(event.participations.select_related("organisation", "unit"))
+    may_edit = may_edit_group(request.user, event.group)
+    count = len(rows) + 3
+    initial = {}
+    for i, row in enumerate(rows):
+        initial.update(
+            {
+                f"organisation_{i}": row.organisation.public_id,
+                f"unit_{i}": row.unit.public_id if row.unit else None,
+                f"registered_{i}": row.registered,
+                f"attended_{i}": row.attended,
+            }
+        )
+    form = ParticipantsForm(initial=initial, rows=count)
+    if request.method == "POST":
+        if not may_edit:
+            return render(request, "403.html", status=403)
+        form = ParticipantsForm(request.POST, rows=count)
+        if form.is_valid() and _run(
+            form,
+            request.user,
+            lambda: actions.do_record_participants(request.user, event, _participants(form)),
+        ):
+            return HttpResponseRedirect(reverse("governance:event", args=[public_id]))
+    return render(
+        request,
+        "governance/event.html",
+        {
+            "event": event,
+            "rows": rows,
+            "registered": sum(r.registered for r in rows),
+            "attended": sum(r.attended for r in rows),
+            "may_edit": may_edit,
+            "form": form,
+        },
+        status=_status(form),
     )
