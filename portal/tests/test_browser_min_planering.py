@@ -1,0 +1,70 @@
+"""The individual's story in a real browser at phone width: Min planering after e-ID login
+(the citizen session through the identity seam), the plan, what matters to them, a relative
+given access who then sees the same; the SIP's health centre nurse reads what was written."""
+
+import pytest
+
+from conftest import assert_accessible, login
+from portal.models import Representation
+from portal.tests.citizens import log_in_browser
+from sip.tests.builders import planned
+from tests.factories import TEST_IDENTIFIERS
+
+pytestmark = pytest.mark.browser
+
+SVEN = TEST_IDENTIFIERS[0]
+KARIN = TEST_IDENTIFIERS[1]
+
+
+def _fits_the_phone(page) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+def test_the_individual_writes_what_matters_and_gives_their_daughter_access(org, page):
+    sip = planned(org)
+    page.set_viewport_size({"width": 375, "height": 740})
+    log_in_browser(page, SVEN, "Sven Testsson")
+    page.goto(page.base_url + "/min-planering/")
+    page.get_by_role("heading", name="Min planering", exact=True).wait_for()
+    assert page.get_by_text("Du är på sjukhuset nu").is_visible()
+    assert page.get_by_text("Att få bo kvar hemma och gå till affären själv.").is_visible()
+    assert page.get_by_role("link", name="Min plan (PDF)").is_visible()
+    _fits_the_phone(page)
+    assert_accessible(page)
+
+    page.get_by_label("Det här är viktigt för mig").fill("Att jag får sova ut på morgonen.")
+    page.get_by_role("button", name="Spara det som är viktigt för mig").click()
+    page.get_by_text("Tack! Det du skrev är sparat").wait_for()
+    assert sip.own_words.get().text == "Att jag får sova ut på morgonen."
+
+    page.get_by_role("link", name="Närstående som får se").click()
+    page.get_by_role("heading", name="Närstående som får se min planering").wait_for()
+    assert_accessible(page)
+    page.get_by_label("Personens personnummer").fill("19390222-9925")
+    page.get_by_label("Personens namn").fill("Karin Testsson")
+    page.get_by_label("Vem är personen för dig?").fill("dotter")
+    page.get_by_role("button", name="Ge tillgång").click()
+    page.get_by_text("Karin Testsson kan nu se din planering till och med").wait_for()
+    assert Representation.objects.get().representative_identifier == KARIN
+    assert_accessible(page)
+
+    # The daughter logs in with her own e-ID and chooses her father.
+    log_in_browser(page, KARIN, "Karin Testsson")
+    page.goto(page.base_url + "/min-planering/")
+    page.get_by_role("link", name="Du företräder: Sven Testsson").click()
+    page.get_by_text("Du företräder Sven Testsson").wait_for()
+    assert page.get_by_text("Att få bo kvar hemma och gå till affären själv.").is_visible()
+    assert page.get_by_role("link", name="Närstående som får se").count() == 0
+    _fits_the_phone(page)
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Vem har läst mina uppgifter").click()
+    page.get_by_role("heading", name="Vem har läst mina uppgifter").wait_for()
+    # Her own reading of her father's planning is on his log too.
+    assert page.get_by_role("cell", name="Karin Testsson").count() >= 1
+    assert_accessible(page)
+
+    # The SIP's health centre nurse sees the individual's own words on the SIP page.
+    login(page, org.gp_nurse)
+    page.goto(page.base_url + f"/sip/{sip.public_id}/")
+    page.get_by_text("Att jag får sova ut på morgonen.").wait_for()
