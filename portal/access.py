@@ -137,7 +137,15 @@ def log_read(
     return CitizenRead.objects.create(
         individual=subject.individual if subject is not None else None,
         reader_identifier=normal_identifier(citizen),
-        reader_name=citizen.name[:200],
+        # A demo login may carry no name: the representation knows whom it was given to.
+        reader_name=(
+            citizen.name
+            or (
+                subject.representation.representative_name
+                if subject and subject.representation
+                else ""
+            )
+        )[:200],
         representation=subject.representation if subject is not None else None,
         action=action,
         granted=granted,
