@@ -28,6 +28,7 @@ from episodes.forms import STEP_FORMS
 from episodes.models import EpisodeState
 from episodes.rules import Step, available_steps
 from episodes.timeline import lane_summaries, timeline_entries
+from governance.documents import for_swimlanes as documents_for_swimlanes
 from governance.todo import report_backs_due
 from process.worklist import by_patient, missed_for_user, swimlanes, todo_for_user
 from sip.views import episode_panel as sip_episode_panel
@@ -154,6 +155,8 @@ def _render_episode(
             "-sent_at"
         )[:50],
     }
+    # The governing documents in force for the activities shown (issue 14): one query.
+    context["governing_documents"] = documents_for_swimlanes(context["lanes"])
     return render(request, "workspace/episode.html", context, status=status)
 
 
