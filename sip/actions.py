@@ -38,6 +38,7 @@ from sip.models import (
     CloseReason,
     Consent,
     FollowUp,
+    Meeting,
     MeetingForm,
     Notice,
     NoticeKind,
@@ -951,3 +952,233 @@ def do_withdraw_consent(
     _notify(sip, NoticeKind.CONSENT_WITHDRAWN, _participant_units(sip), by=membership, at=now)
     events.consent_withdrawn(sip, by=membership, at=now, note=note)
     return sip
+
+
+# -- later participants and further meetings ---------------------------------------------------
+
+
+@dataclass
+class ParticipantsInput:
+    units: list[Unit] = field(default_factory=list)
+    relatives: list[str] = field(default_factory=list)
+    others: list[str] = field(default_factory=list)
+    individual: bool = False  # the individual, if not invited at first
+    note: str = ""
+
+
+@episode_events.action
+def do_add_participants(
+    user: User,
+    sip: Sip,
+    data: ParticipantsInput,
+    *,
+    submission_key: str | None = None,
+    acting_unit: Unit | None = None,
+) -> list[Participant]:
+    """Invite someone after the invitation: a unit (which becomes a party and gets its own
+    notice), a relative (if the consent allows), another agency, or the individual."""
+    sip, membership = _begin(
+        user, sip, SipStep.ADD_PARTICIPANTS, submission_key=submission_key, acting_unit=acting_unit
+    )
+    check_text(data.note, field_name="note", limit=1000)
+    relatives = [check_text(r, field_name="relatives", limit=MAX_NAME) for r in data.relatives]
+    others = [check_text(o, field_name="others", limit=MAX_NAME) for o in data.others]
+    relatives, others = [r for r in relatives if r], [o for o in others if o]
+    if relatives and not sip.relatives_may_take_part:
+        raise ActionError(
+            "Samtycket omfattar inte att närstående deltar.",
+            code="not_consented",
+            field="relatives",
+        )
+    current = {
+        p.unit_id for p in sip.participants.filter(unit__isnull=False, removed_at__isnull=True)
+    }
+    units: list[Unit] = []
+    for unit in data.units:
+        if unit is None or not Unit.objects.filter(pk=unit.pk, is_active=True).exists():
+            raise ActionError(
+                "En inbjuden enhet finns inte i enhetsregistret.",
+                code="unknown_unit",
+                field="units",
+            )
+        if unit.pk in current:
+            raise ActionError(
+                f"{unit.name} deltar redan i SIP:en.", code="already_participant", field="units"
+            )
+        if unit.pk not in {u.pk for u in units}:
+            units.append(unit)
+    individual = (
+        data.individual
+        and not sip.participants.filter(
+            kind=ParticipantKind.INDIVIDUAL, removed_at__isnull=True
+        ).exists()
+    )
+    if not (units or relatives or others or individual):
+        raise ActionError(
+            "Välj vem som ska bjudas in: alla valda deltar redan, eller ingen är vald.",
+            code="required",
+            field="units",
+        )
+    now = timezone.now()
+    added: list[Participant] = []
+    for unit in units:
+        participant = _add_unit(sip, unit, at=now)
+        participant.invited_at = now
+        participant.save(update_fields=["invited_at"])
+        added.append(participant)
+    for kind, names in ((ParticipantKind.RELATIVE, relatives), (ParticipantKind.OTHER, others)):
+        for name in names:
+            added.append(
+                Participant.objects.create(
+                    sip=sip, kind=kind, name=name, added_at=now, invited_at=now
+                )
+            )
+    if individual:
+        added.append(
+            Participant.objects.create(
+                sip=sip,
+                kind=ParticipantKind.INDIVIDUAL,
+                name=sip.individual.full_name,
+                added_at=now,
+                invited_at=now,
+            )
+        )
+    _notify(sip, NoticeKind.PARTICIPANT_ADDED, units, by=membership, at=now)
+    events.participants_added(
+        sip,
+        by=membership,
+        at=now,
+        units=[str(u.public_id) for u in units],
+        people=relatives + others + ([sip.individual.full_name] if individual else []),
+    )
+    return added
+
+
+@dataclass
+class MeetingInput:
+    meeting_form: str
+    meeting_at: dt.datetime
+    place: str = ""
+    note: str = ""
+
+
+@episode_events.action
+def do_schedule_meeting(
+    user: User,
+    sip: Sip,
+    data: MeetingInput,
+    *,
+    submission_key: str | None = None,
+    acting_unit: Unit | None = None,
+) -> Meeting:
+    """Book a further meeting on a SIP whose first meeting was held: every other
+    participating unit gets a notice of it."""
+    sip, membership = _begin(
+        user, sip, SipStep.SCHEDULE_MEETING, submission_key=submission_key, acting_unit=acting_unit
+    )
+    if data.meeting_form not in MeetingForm.values:
+        raise ActionError("Välj mötesform.", code="invalid_choice", field="meeting_form")
+    place = check_text(data.place, field_name="place", limit=MAX_NAME)
+    note = check_text(data.note, field_name="note", limit=1000)
+    meeting_at = data.meeting_at
+    if meeting_at is None:
+        raise ActionError("Ange mötestid.", code="required", field="meeting_at")
+    if timezone.is_naive(meeting_at):
+        meeting_at = timezone.make_aware(meeting_at)
+    now = timezone.now()
+    if meeting_at < now - MAX_CLOCK_SKEW:
+        raise ActionError("Mötestiden har redan passerat.", code="past_time", field="meeting_at")
+    if meeting_at > now + MEETING_AHEAD:
+        raise ActionError(
+            "Mötet ligger mer än ett halvår fram.", code="too_far_ahead", field="meeting_at"
+        )
+    number = max([1, *sip.meetings.values_list("number", flat=True)]) + 1
+    meeting = Meeting.objects.create(
+        sip=sip,
+        number=number,
+        form=data.meeting_form,
+        at=meeting_at,
+        place=place,
+        note=note,
+        scheduled_at=now,
+        scheduled_by=user,
+        scheduled_unit=membership.unit,
+    )
+    _notify(sip, NoticeKind.MEETING, _participant_units(sip), by=membership, at=now)
+    events.meeting_scheduled(
+        sip,
+        by=membership,
+        at=now,
+        meeting=number,
+        meeting_form=data.meeting_form,
+        meeting_at=meeting_at,
+        place=place,
+    )
+    return meeting
+
+
+@episode_events.action
+def do_record_next_meeting(
+    user: User,
+    sip: Sip,
+    attended: list[Participant],
+    *,
+    held_at: dt.datetime | None = None,
+    submission_key: str | None = None,
+    acting_unit: Unit | None = None,
+) -> Meeting:
+    """The booked further meeting was held: who of the participants took part."""
+    sip, membership = _begin(
+        user,
+        sip,
+        SipStep.RECORD_NEXT_MEETING,
+        submission_key=submission_key,
+        acting_unit=acting_unit,
+    )
+    meeting = (
+        Meeting.objects.select_for_update()
+        .filter(sip=sip, held_at__isnull=True)
+        .order_by("number")
+        .first()
+    )
+    assert meeting is not None  # the rule refuses without a pending meeting
+    now = timezone.now()
+    held_at = held_at or now
+    if timezone.is_naive(held_at):
+        held_at = timezone.make_aware(held_at)
+    if held_at > now + MAX_CLOCK_SKEW:
+        raise ActionError(
+            "Mötet kan inte registreras i förväg.", code="future_time", field="held_at"
+        )
+    if held_at < meeting.scheduled_at:
+        raise ActionError(
+            "Mötet kan inte ha hållits innan det bokades.",
+            code="before_previous_step",
+            field="held_at",
+        )
+    participants = {p.pk: p for p in sip.participants.filter(removed_at__isnull=True)}
+    chosen = []
+    for p in attended:
+        if p.pk not in participants:
+            raise ActionError(
+                "Bara deltagare i SIP:en kan registreras som närvarande.",
+                code="not_invited",
+                field="attended",
+            )
+        chosen.append(participants[p.pk])
+    own = [p for p in participants.values() if p.unit_id == membership.unit_id]
+    present = {p.pk: p for p in [*chosen, *own]}
+    took_part = any(p.kind == ParticipantKind.INDIVIDUAL for p in present.values())
+    meeting.held_at = held_at
+    meeting.individual_took_part = took_part
+    meeting.save(update_fields=["held_at", "individual_took_part"])
+    meeting.attended.set(present.values())
+    events.meeting_held(
+        sip,
+        by=membership,
+        at=held_at,
+        attended=[p.label for p in present.values()],
+        individual_took_part=took_part,
+        meeting=meeting.number,
+    )
+    return meeting

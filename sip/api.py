@@ -105,6 +105,25 @@ class PlanOut(Schema):
     note: str
 
 
+class MeetingOut(Schema):
+    number: int
+    form: str
+    at: dt.datetime
+    place: str
+    note: str
+    held_at: dt.datetime | None
+    individual_took_part: bool | None
+    attended: list[UUID]
+
+
+class OwnWordsOut(Schema):
+    number: int
+    text: str
+    written_at: dt.datetime
+    written_by_name: str
+    as_representative: bool
+
+
 class SipOut(Schema):
     id: UUID
     individual: UUID
@@ -128,6 +147,8 @@ class SipOut(Schema):
     plan_version: int
     participants: list[ParticipantOut] = []
     plan: PlanOut | None = None
+    meetings: list[MeetingOut] = []
+    own_words: list[OwnWordsOut] = []
 
 
 class ActingIn(Schema):
@@ -219,6 +240,21 @@ class FollowUpIn(ActingIn):
 
 class CloseIn(ActingIn):
     reason: str
+    note: str = ""
+
+
+class ParticipantsIn(ActingIn):
+    units: list[UUID] = Field([], description="Enheter som bjuds in i efterhand (blir parter)")
+    individual: bool = Field(False, description="Den enskilde bjuds in")
+    relatives: list[str] = []
+    others: list[str] = []
+    note: str = ""
+
+
+class NewMeetingIn(ActingIn):
+    meeting_form: str = Field(..., description="in_person, video, phone")
+    meeting_at: dt.datetime
+    place: str = ""
     note: str = ""
 
 
@@ -347,6 +383,29 @@ def _out(sip: Sip, *, full: bool = True) -> dict:
             sip.versions.select_related("lead_principal", "saved_unit").order_by("-number").first()
         )
         data["plan"] = _plan_out(version) if version else None
+        data["meetings"] = [
+            {
+                "number": m.number,
+                "form": m.form,
+                "at": m.at,
+                "place": m.place,
+                "note": m.note,
+                "held_at": m.held_at,
+                "individual_took_part": m.individual_took_part,
+                "attended": [p.public_id for p in m.attended.all()],
+            }
+            for m in sip.meetings.prefetch_related("attended")
+        ]
+        data["own_words"] = [
+            {
+                "number": w.number,
+                "text": w.text,
+                "written_at": w.written_at,
+                "written_by_name": w.written_by_name,
+                "as_representative": w.as_representative,
+            }
+            for w in sip.own_words.order_by("-number")
+        ]
     return data
 
 
@@ -823,6 +882,75 @@ def withdraw_consent(request, id: UUID, payload: NoteIn, idempotency_key: Idempo
         request.auth,
         sip,
         payload.note,
+        submission_key=idempotency_key,
+        acting_unit=_unit(payload.unit, "unit"),
+    )
+    return _out(sip)
+
+
+@router.post(
+    "/{id}/participants",
+    response=SipOut,
+    summary="Bjud in fler deltagare efter kallelsen (var och en får sitt besked)",
+)
+def add_participants(
+    request, id: UUID, payload: ParticipantsIn, idempotency_key: IdempotencyKey = None
+):
+    sip = _load(request, id, "participants")
+    units = [_unit(u, "units") for u in payload.units]
+    actions.do_add_participants(
+        request.auth,
+        sip,
+        actions.ParticipantsInput(
+            units=[u for u in units if u is not None],
+            individual=payload.individual,
+            relatives=payload.relatives,
+            others=payload.others,
+            note=payload.note,
+        ),
+        submission_key=idempotency_key,
+        acting_unit=_unit(payload.unit, "unit"),
+    )
+    return _out(sip)
+
+
+@router.post("/{id}/meetings", response={201: SipOut}, summary="Boka ett nytt SIP-möte")
+def schedule_meeting(
+    request, id: UUID, payload: NewMeetingIn, idempotency_key: IdempotencyKey = None
+):
+    sip = _load(request, id, "meetings")
+    actions.do_schedule_meeting(
+        request.auth,
+        sip,
+        actions.MeetingInput(
+            meeting_form=payload.meeting_form,
+            meeting_at=payload.meeting_at,
+            place=payload.place,
+            note=payload.note,
+        ),
+        submission_key=idempotency_key,
+        acting_unit=_unit(payload.unit, "unit"),
+    )
+    return Status(201, _out(sip))
+
+
+@router.post(
+    "/{id}/meetings/held",
+    response=SipOut,
+    summary="Registrera det inbokade nya mötet och vilka som deltog",
+)
+def record_next_meeting(
+    request, id: UUID, payload: MeetingIn, idempotency_key: IdempotencyKey = None
+):
+    sip = _load(request, id, "next_meeting")
+    by_id = {p.public_id: p for p in sip.participants.all()}
+    if any(a not in by_id for a in payload.attended):
+        raise NotFound("attended", "En deltagare finns inte i den här SIP:en.")
+    actions.do_record_next_meeting(
+        request.auth,
+        sip,
+        [by_id[a] for a in payload.attended],
+        held_at=payload.held_at,
         submission_key=idempotency_key,
         acting_unit=_unit(payload.unit, "unit"),
     )

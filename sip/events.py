@@ -109,7 +109,13 @@ def notice_acknowledged(sip: Sip, *, by: Membership, at: dt.datetime, kind: str)
 
 
 def meeting_held(
-    sip: Sip, *, by: Membership, at: dt.datetime, attended: list[str], individual_took_part: bool
+    sip: Sip,
+    *,
+    by: Membership,
+    at: dt.datetime,
+    attended: list[str],
+    individual_took_part: bool,
+    meeting: int = 1,
 ) -> SipEvent:
     return _record(
         sip,
@@ -118,6 +124,7 @@ def meeting_held(
         at=at,
         attended=attended,
         individual_took_part=individual_took_part,
+        meeting=meeting,
     )
 
 
@@ -155,3 +162,31 @@ def closed(sip: Sip, *, by: Membership, at: dt.datetime, reason: str, note: str)
 
 def consent_withdrawn(sip: Sip, *, by: Membership, at: dt.datetime, note: str) -> SipEvent:
     return _record(sip, SipEventKind.CONSENT_WITHDRAWN, by=by, at=at, note=note)
+
+
+def participants_added(
+    sip: Sip, *, by: Membership, at: dt.datetime, units: list[str], people: list[str]
+) -> SipEvent:
+    return _record(sip, SipEventKind.PARTICIPANTS_ADDED, by=by, at=at, units=units, people=people)
+
+
+def meeting_scheduled(
+    sip: Sip,
+    *,
+    by: Membership,
+    at: dt.datetime,
+    meeting: int,
+    meeting_form: str,
+    meeting_at: dt.datetime,
+    place: str,
+) -> SipEvent:
+    return _record(
+        sip,
+        SipEventKind.MEETING_SCHEDULED,
+        by=by,
+        at=at,
+        meeting=meeting,
+        meeting_form=meeting_form,
+        meeting_at=meeting_at.isoformat(),
+        place=place,
+    )

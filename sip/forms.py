@@ -166,6 +166,63 @@ class MeetingRecordForm(SipForm):
         )
 
 
+class ParticipantsForm(SipForm):
+    units = forms.ModelMultipleChoiceField(
+        label=_("Enheter som bjuds in"),
+        queryset=Unit.objects.none(),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        required=False,
+    )
+    individual = forms.BooleanField(label=_("Den enskilde bjuds in"), required=False)
+    relatives = text(_("Närstående som bjuds in (en per rad)"), rows=2)
+    others = text(_("Andra aktörer som bjuds in (en per rad)"), rows=2)
+    note = text(_("Meddelande"), rows=2)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        queryset = Unit.objects.filter(is_active=True).select_related("principal")
+        if self.sip is not None:
+            queryset = queryset.exclude(
+                sip_participations__sip=self.sip, sip_participations__removed_at__isnull=True
+            )
+            if not self.sip.episode_id:
+                queryset = queryset.exclude(lane="inpatient")
+        self.fields["units"].queryset = queryset.order_by("principal__name", "name")
+        self.fields["units"].label_from_instance = lambda u: f"{u.name} ({u.principal.name})"
+
+    def input(self) -> actions.ParticipantsInput:
+        data = self.cleaned_data
+        return actions.ParticipantsInput(
+            units=list(data["units"]),
+            individual=data["individual"],
+            relatives=lines(data["relatives"]),
+            others=lines(data["others"]),
+            note=data["note"],
+        )
+
+
+class NewMeetingForm(SipForm):
+    meeting_form = forms.ChoiceField(
+        label=_("Mötesform"), choices=MeetingForm.choices, widget=forms.RadioSelect
+    )
+    meeting_at = forms.DateTimeField(label=_("Mötestid"), widget=DATETIME_WIDGET)
+    place = forms.CharField(label=_("Plats eller länk"), required=False)
+    note = text(_("Varför ett nytt möte?"), rows=2)
+
+    def input(self) -> actions.MeetingInput:
+        data = self.cleaned_data
+        return actions.MeetingInput(
+            meeting_form=data["meeting_form"],
+            meeting_at=data["meeting_at"],
+            place=data["place"],
+            note=data["note"],
+        )
+
+
+class NextMeetingRecordForm(MeetingRecordForm):
+    pass
+
+
 def _principal_choices(sip: Sip | None):
     if sip is None:
         return Principal.objects.none()

@@ -240,6 +240,38 @@ class Participant(PublicIdModel):
         return choice_label(ParticipantKind, self.kind)
 
 
+class Meeting(PublicIdModel):
+    """A further SIP meeting on an existing SIP (the second, third …), with its own
+    attendance. The first meeting is the SIP's own (`Sip.meeting_at`, `held_at`,
+    `Participant.attended`), which the statistics and the stay's clock read."""
+
+    sip = models.ForeignKey(Sip, on_delete=models.CASCADE, related_name="meetings")
+    number = models.PositiveIntegerField()  # 2, 3, … (1 is the SIP's first meeting)
+    form = models.CharField(max_length=20, choices=MeetingForm.choices)
+    at = models.DateTimeField()
+    place = models.CharField(max_length=200, blank=True)
+    note = models.TextField(blank=True)
+    scheduled_at = models.DateTimeField(default=timezone.now)
+    scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    scheduled_unit = models.ForeignKey(
+        "organisations.Unit", on_delete=models.PROTECT, related_name="+"
+    )
+    held_at = models.DateTimeField(null=True, blank=True)
+    individual_took_part = models.BooleanField(null=True)
+    attended = models.ManyToManyField(Participant, blank=True, related_name="meetings_attended")
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["sip", "number"], name="sip_one_meeting_number")
+        ]
+
+    def get_form_display(self) -> str:  # type: ignore[no-redef]
+        return choice_label(MeetingForm, self.form)
+
+
 class PlanVersion(models.Model):
     """One saved version of the plan; never changed after it is written."""
 
@@ -321,6 +353,8 @@ class SipEventKind(models.TextChoices):
     FOLLOWED_UP = "followed_up", _("Plan uppföljd")
     CLOSED = "closed", _("SIP avslutad")
     CONSENT_WITHDRAWN = "consent_withdrawn", _("Samtycket återtaget")
+    PARTICIPANTS_ADDED = "participants_added", _("Deltagare tillagda")
+    MEETING_SCHEDULED = "meeting_scheduled", _("Nytt SIP-möte inbokat")
 
 
 class SipEvent(models.Model):
@@ -352,6 +386,8 @@ class NoticeKind(models.TextChoices):
     INVITATION = "invitation", _("Kallelse till SIP")
     CONSENT_WITHDRAWN = "consent_withdrawn", _("SIP stoppad: samtycket återtaget")
     CLOSED = "closed", _("SIP avslutad")
+    PARTICIPANT_ADDED = "participant_added", _("Inbjudan till pågående SIP")
+    MEETING = "meeting", _("Kallelse till nytt SIP-möte")
 
 
 class Notice(PublicIdModel):

@@ -20,6 +20,9 @@ class SipStep(StrEnum):
     FOLLOW_UP = "follow_up"
     CLOSE = "close"
     WITHDRAW_CONSENT = "withdraw"
+    ADD_PARTICIPANTS = "participants"
+    SCHEDULE_MEETING = "new_meeting"
+    RECORD_NEXT_MEETING = "next_meeting"
 
 
 # Outside a stay any care lane but the ward's may start a SIP and invite to it; in a stay the
@@ -91,6 +94,23 @@ RULES: dict[SipStep, SipRule] = {
         default_refusal=("Det finns ingen plan att följa upp ännu.", "no_plan"),
     ),
     SipStep.CLOSE: SipRule(OPEN_STATES),
+    SipStep.ADD_PARTICIPANTS: SipRule(
+        frozenset({SipState.INVITED, SipState.ACTIVE}),
+        refusals=((SipState.CONSENTED, "Kalla till SIP-mötet först.", "not_invited"),),
+        default_refusal=("Kalla till SIP-mötet först.", "not_invited"),
+        lanes=STARTING_LANES,
+    ),
+    SipStep.SCHEDULE_MEETING: SipRule(
+        frozenset({SipState.ACTIVE}),
+        default_refusal=(
+            "Ett nytt möte bokas efter det första SIP-mötet.",
+            "no_meeting",
+        ),
+    ),
+    SipStep.RECORD_NEXT_MEETING: SipRule(
+        frozenset({SipState.ACTIVE}),
+        default_refusal=("Det finns inget inbokat möte att registrera.", "no_pending_meeting"),
+    ),
     SipStep.WITHDRAW_CONSENT: SipRule(
         frozenset({SipState.CONSENTED, SipState.INVITED, SipState.ACTIVE}),
         default_refusal=("Det finns inget samtycke att återta.", "no_consent"),
@@ -135,6 +155,17 @@ def check_step(step: SipStep, sip: Sip) -> None:
     refusal = rule_for(step, sip).refusal(sip)
     if refusal is None and step == SipStep.FOLLOW_UP and sip.plan_version == 0:
         refusal = ActionError("Det finns ingen plan att följa upp ännu.", code="no_plan")
+    if refusal is None and step in (SipStep.SCHEDULE_MEETING, SipStep.RECORD_NEXT_MEETING):
+        pending = sip.meetings.filter(held_at__isnull=True).exists()
+        if step == SipStep.SCHEDULE_MEETING and pending:
+            refusal = ActionError(
+                "Det finns redan ett inbokat möte: registrera det först.",
+                code="meeting_pending",
+            )
+        if step == SipStep.RECORD_NEXT_MEETING and not pending:
+            refusal = ActionError(
+                "Det finns inget inbokat möte att registrera.", code="no_pending_meeting"
+            )
     if refusal is not None:
         raise refusal
 

@@ -115,6 +115,30 @@ STEP_PAGES: dict[SipStep, StepPage] = {
             user, sip, f.cleaned_data["note"], submission_key=key
         ),
     ),
+    SipStep.ADD_PARTICIPANTS: StepPage(
+        gettext_lazy("Bjud in fler deltagare"),
+        gettext_lazy("Bjud in"),
+        forms.ParticipantsForm,
+        lambda user, sip, f, key: actions.do_add_participants(
+            user, sip, f.input(), submission_key=key
+        ),
+    ),
+    SipStep.SCHEDULE_MEETING: StepPage(
+        gettext_lazy("Boka ett nytt SIP-möte"),
+        gettext_lazy("Skicka kallelsen"),
+        forms.NewMeetingForm,
+        lambda user, sip, f, key: actions.do_schedule_meeting(
+            user, sip, f.input(), submission_key=key
+        ),
+    ),
+    SipStep.RECORD_NEXT_MEETING: StepPage(
+        gettext_lazy("Registrera det nya mötet"),
+        gettext_lazy("Mötet är hållet"),
+        forms.NextMeetingRecordForm,
+        lambda user, sip, f, key: actions.do_record_next_meeting(
+            user, sip, list(f.cleaned_data["attended"]), submission_key=key
+        ),
+    ),
 }
 
 
@@ -179,6 +203,9 @@ def _render_sip(request, sip: Sip, *, bound=None, status: int = 200):
         "forms": step_forms,
         "overdue": sip.follow_up_overdue(),
         "own_words": list(sip.own_words.order_by("-number")),
+        "meetings": sip.meetings.select_related("scheduled_unit").prefetch_related(
+            "attended__unit"
+        ),
     }
     return render(request, "sip/detail.html", context, status=status)
 
