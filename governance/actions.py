@@ -8,20 +8,25 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
+from django.core.validators import URLValidator, validate_email
 from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import ActionError
+from core.mail import absolute_url, notify
 from governance.access import (
     is_governance_admin,
     may_edit_group,
     may_manage_documents,
     require_edit,
 )
+from governance.files import CheckedFile, check_upload
 from governance.metrics import value_of
 from governance.models import (
+    EDITING_ROLES,
     UNIT_OF_MEASURE,
     ActionPlan,
     ActivityState,
@@ -53,7 +58,7 @@ from governance.models import (
 from governance.sources import BY_KEY as SOURCES
 from governance.sources import source_name
 from indicators.periods import Period
-from organisations.models import Area, Lane, Principal, Unit, User
+from organisations.models import Area, Lane, Membership, Principal, Role, Unit, User
 from process.models import ActivityDefinition
 
 MAX_TEXT = 4000
@@ -728,6 +733,7 @@ class DocumentInput:
     activity_keys: list[str] = field(default_factory=list)
     contact: str = ""
     replaces: GoverningDocument | None = None
+    file: object | None = None  # an uploaded file (governance.files.check_upload)
 
 
 def _require_documents(actor: User) -> None:
@@ -812,6 +818,7 @@ def do_register_document(actor: User, data: DocumentInput) -> GoverningDocument:
     """A document in the register; with `replaces`, the earlier version is marked replaced
     by this one (and so no longer in force)."""
     _require_documents(actor)
+    checked = check_upload(data.file) if data.file is not None else None
     document = GoverningDocument.objects.create(**_document_fields(data))
     if data.replaces is not None:
         old = GoverningDocument.objects.select_for_update().get(pk=data.replaces.pk)
@@ -825,7 +832,34 @@ def do_register_document(actor: User, data: DocumentInput) -> GoverningDocument:
         old.replaced_by = document
         old.save(update_fields=["replaced_by"])
         _record(actor, "document_replaced", old, replaced_by=str(document.public_id))
-    _record(actor, "document_registered", document, title=document.title)
+    if checked is not None:
+        _store_file(document, checked)
+    _record(actor, "document_registered", document, title=document.title, file=document.file_name)
+    return document
+
+
+def _store_file(document: GoverningDocument, checked: CheckedFile) -> None:
+    document.file.save(f"{document.public_id}/{checked.name}", checked.upload, save=False)
+    document.file_name = checked.name
+    document.file_type = checked.content_type
+    document.file_size = checked.size
+    document.save(update_fields=["file", "file_name", "file_type", "file_size"])
+
+
+@transaction.atomic
+def do_attach_file(actor: User, document: GoverningDocument, upload) -> GoverningDocument:
+    """The file of a version registered without one; a version's file is never replaced."""
+    _require_documents(actor)
+    document = GoverningDocument.objects.select_for_update().get(pk=document.pk)
+    if document.file:
+        raise ActionError(
+            _("Versionen har redan en fil: registrera en ny version för en ny fil."),
+            code="has_file",
+            field="file",
+        )
+    checked = check_upload(upload)
+    _store_file(document, checked)
+    _record(actor, "document_file_attached", document, file=document.file_name)
     return document
 
 
@@ -927,8 +961,63 @@ def do_ask_about_document(actor: User, document: GoverningDocument, text: str) -
         text=_text(text, field="text", limit=MAX_QUESTION, required=True),
         asked_by=actor,
     )
-    _record(actor, "document_question", document, question=str(question.public_id))
+    recipients = owner_addresses(document)
+    # Whom it concerns and a link; the question itself is read in Samsyn.
+    notify(
+        recipients,
+        _("Samsyn: en fråga om ”%(title)s”") % {"title": document.title[:120]},
+        _(
+            "Någon har ställt en fråga om hur dokumentet ”%(title)s” ska tolkas. Som dess ägare "
+            "besvarar ni den i Samsyn, och svaret publiceras vid dokumentet:\n\n%(link)s\n"
+        )
+        % {
+            "title": document.title,
+            "link": absolute_url(reverse("governance:document", args=[document.public_id])),
+        },
+    )
+    _record(
+        actor,
+        "document_question",
+        document,
+        question=str(question.public_id),
+        notified=len(recipients),
+    )
     return question
+
+
+def owner_addresses(document: GoverningDocument) -> list[str]:
+    """Who answers for the document by e-mail: the owner group's process owner and leaders,
+    or the owner organisation's process leaders; and the contact, if it is an address."""
+    addresses: set[str] = set()
+    if document.owner_group_id is not None:
+        addresses.update(
+            GroupMember.objects.filter(
+                group_id=document.owner_group_id, role__in=EDITING_ROLES, user__is_active=True
+            )
+            .exclude(user__email="")
+            .values_list("user__email", flat=True)
+        )
+    elif document.owner_organisation_id is not None:
+        addresses.update(
+            Membership.objects.filter(
+                unit__principal_id=document.owner_organisation_id,
+                role=Role.PROCESS_LEADER,
+                user__is_active=True,
+            )
+            # in force today, at an active unit (as `User.active_memberships`)
+            .filter(valid_from__lte=timezone.localdate(), unit__is_active=True)
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=timezone.localdate()))
+            .exclude(user__email="")
+            .values_list("user__email", flat=True)
+        )
+    contact = document.contact.strip()
+    try:
+        validate_email(contact)
+    except ValidationError:
+        pass
+    else:
+        addresses.add(contact)
+    return sorted(a for a in addresses if a)
 
 
 def may_answer(actor: User, document: GoverningDocument) -> bool:

@@ -178,6 +178,11 @@ class DocumentForm(KeyedForm):
         help_text=_("T.ex. SV-01, KB-02"),
     )
     contact = forms.CharField(label=_("Vem man frågar om tolkning"), required=False)
+    file = forms.FileField(
+        label=_("Fil (PDF, DOCX eller ODT, högst 10 MB)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx,.odt,application/pdf"}),
+    )
     replaces = forms.ModelChoiceField(
         label=_("Ersätter"),
         queryset=GoverningDocument.objects.filter(replaced_by__isnull=True),
@@ -313,3 +318,10 @@ class EventForm(ParticipantsForm):
     description = forms.CharField(label=_("Beskrivning"), required=False, widget=TEXT)
 
     field_order = ["title", "kind", "held_on", "place", "description"]
+
+
+class FileForm(KeyedForm):
+    file = forms.FileField(
+        label=_("Fil (PDF, DOCX eller ODT, högst 10 MB)"),
+        error_messages={"required": _("Välj en fil."), "empty": _("Filen är tom.")},
+    )

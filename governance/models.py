@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import PublicIdModel
+from governance.files import document_storage
 
 
 class GroupKind(models.TextChoices):
@@ -308,6 +309,13 @@ class GoverningDocument(PublicIdModel):
     lanes = models.JSONField(default=list, blank=True)  # organisations.Lane values
     activity_keys = models.JSONField(default=list, blank=True)  # the work description's keys
     contact = models.CharField(max_length=300, blank=True)  # whom to ask about interpretation
+    # The version's file (governance.files): kept with this version when a new one replaces it.
+    file = models.FileField(
+        storage=document_storage, upload_to="governance/documents/", blank=True, max_length=300
+    )
+    file_name = models.CharField(max_length=200, blank=True)
+    file_type = models.CharField(max_length=100, blank=True)
+    file_size = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

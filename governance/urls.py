@@ -32,4 +32,5 @@ urlpatterns = [
     path("dokument/", views.document_list, name="documents"),
     path("dokument/nytt/", views.document_new, name="document_new"),
     path("dokument/<uuid:public_id>/", views.document_page, name="document"),
+    path("dokument/<uuid:public_id>/fil/", views.document_file, name="document_file"),
 ]

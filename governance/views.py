@@ -9,7 +9,7 @@ from collections.abc import Callable
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,6 +29,7 @@ from governance.forms import (
     DeleteForm,
     DocumentForm,
     EventForm,
+    FileForm,
     FocusAreaForm,
     FollowUpForm,
     KeyedForm,
@@ -402,7 +403,7 @@ def document_list(request):
 def document_new(request):
     if not may_manage_documents(request.user):
         return render(request, "403.html", status=403)
-    form = DocumentForm(request.POST or None)
+    form = DocumentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         created: list[GoverningDocument] = []
@@ -421,6 +422,7 @@ def document_new(request):
             activity_keys=[k for k in data["activity_keys"].replace(";", ",").split(",")],
             contact=data["contact"],
             replaces=data["replaces"],
+            file=data["file"],
         )
         if _run(
             form,
@@ -488,6 +490,8 @@ def document_page(request, public_id):
             "may_answer": may_answer,
             "question_form": question_form,
             "answer_form": answer_form,
+            "may_manage": may_manage_documents(user),
+            "file_form": FileForm(),
         },
         status=status,
     )
@@ -982,3 +986,38 @@ def event_page(request, public_id):
         },
         status=_status(form),
     )
+
+
+@login_required
+def document_file(request, public_id):
+    """The version's file, to logged-in users only (never from a public path); a process
+    leader uploads the file of a version registered without one."""
+    document = get_object_or_404(GoverningDocument, public_id=public_id)
+    if request.method == "POST":
+        if not may_manage_documents(request.user):
+            return render(request, "403.html", status=403)
+        form = FileForm(request.POST, request.FILES)
+        if form.is_valid() and _run(
+            form,
+            request.user,
+            lambda: actions.do_attach_file(request.user, document, form.cleaned_data["file"]),
+        ):
+            return HttpResponseRedirect(reverse("governance:document", args=[public_id]))
+        errors = [e for field_errors in form.errors.values() for e in field_errors]
+        return render(
+            request,
+            "governance/document_file_refused.html",
+            {"document": document, "errors": errors},
+            status=400,
+        )
+    if not document.file:
+        raise Http404("no file")
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.file_name,
+        content_type=document.file_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

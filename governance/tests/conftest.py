@@ -6,6 +6,7 @@ from governance import actions
 from governance.models import GroupKind, GroupRole
 from organisations.models import Role
 from tests.factories import make_user
+from tests.smtp import smtp_server  # noqa: F401
 
 
 @pytest.fixture
