@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib.auth import logout as auth_logout
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -31,8 +31,17 @@ DEMO_ASSURANCE = "demo (ingen verklig e-legitimation)"
 DEMO_LIST_SIZE = 12
 
 
+def _home() -> str:
+    """Where a citizen goes after login without a `next`: Min planering's start page (the
+    portal's, named rather than imported: the portal is above this app), else this login."""
+    try:
+        return reverse("portal:citizen_home")
+    except NoReverseMatch:
+        return reverse("identity:citizen_login")
+
+
 def _next(request: HttpRequest) -> str:
-    return safe_next(request, request.GET.get("next"), reverse("identity:citizen_login"))
+    return safe_next(request, request.GET.get("next"), _home())
 
 
 def demo_login_enabled() -> bool:
@@ -146,7 +155,7 @@ def citizen_oidc_callback(request: HttpRequest) -> HttpResponse:
         method="oidc",
     )
     oidc.remember_for_logout(request, provider, login)
-    return HttpResponseRedirect(safe_next(request, login.next, reverse("identity:citizen_login")))
+    return HttpResponseRedirect(safe_next(request, login.next, _home()))
 
 
 @require_POST
@@ -183,9 +192,7 @@ def citizen_demo_login(request: HttpRequest) -> HttpResponse:
                 assurance=DEMO_ASSURANCE,
                 method=DEMO_METHOD,
             )
-            return HttpResponseRedirect(
-                safe_next(request, request.POST.get("next"), reverse("identity:citizen_login"))
-            )
+            return HttpResponseRedirect(safe_next(request, request.POST.get("next"), _home()))
     # The demo's own fictional people (seed_demo), no protected identity; DEBUG only.
     people = Individual.objects.filter(
         identifier_kind="personnummer", protected_identity=False, merged_into=None

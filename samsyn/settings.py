@@ -257,6 +257,11 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
     "audit.changes.ActorMiddleware",
 )
+# Issue 17: a request's access-log rows in one INSERT once its response exists (audit/log.py).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("audit.changes.ActorMiddleware") + 1,
+    "audit.log.AccessLogPerRequest",
+)
 
 # Jobs (issue 10): the job runner, django-tasks with its database backend (SQLite and
 # PostgreSQL alike, no broker). `manage.py db_worker` runs the queue (several may run at once);
@@ -329,8 +334,4 @@ SAMSYN_PASSWORD_LOGIN = _env_flag("SAMSYN_PASSWORD_LOGIN", True)
 # DEBUG on as well (`make run`); answers 404 otherwise.
 SAMSYN_DEMO_CITIZEN_LOGIN = _env_flag("SAMSYN_DEMO_CITIZEN_LOGIN", False)
 # The form posts that lead to a provider (RP-initiated logout) need its origin in form-action.
-for _oidc in (SAMSYN_OIDC_STAFF, SAMSYN_OIDC_CITIZEN):
-    _url = str(_oidc["DISCOVERY_URL"] or _oidc["ISSUER"])
-    if _url:
-        _origin = "/".join(_url.split("/")[:3])
-        CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(_origin)
+MIDDLEWARE += ["identity.middleware.ProviderFormActionMiddleware"]

@@ -206,3 +206,9 @@ def test_the_password_login_can_be_switched_off(client, settings, org):
     answer = client.post("/logga-in/", {"username": "nurse", "password": PASSWORD})
     assert answer.status_code == 403
     assert not client.get("/").wsgi_request.user.is_authenticated
+
+
+def test_pages_let_the_logout_form_go_on_to_the_provider(client, staff_op):
+    policy = client.get("/logga-in/")["Content-Security-Policy"]
+    form_action = next(part for part in policy.split(";") if "form-action" in part)
+    assert "'self'" in form_action and staff_op.url in form_action
