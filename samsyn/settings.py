@@ -257,11 +257,6 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
     "audit.changes.ActorMiddleware",
 )
-# Issue 17: a request's access-log rows in one INSERT once its response exists (audit/log.py).
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("audit.changes.ActorMiddleware") + 1,
-    "audit.log.AccessLogPerRequest",
-)
 
 # Jobs (issue 10): the job runner, django-tasks with its database backend (SQLite and
 # PostgreSQL alike, no broker). `manage.py db_worker` runs the queue (several may run at once);
