@@ -6,7 +6,7 @@ run: setup
 	.venv/bin/python manage.py seed_demo
 	.venv/bin/python manage.py schedule_jobs
 	.venv/bin/python manage.py db_worker & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
-	DEBUG=1 .venv/bin/python manage.py runserver 127.0.0.1:8000
+	DEBUG=1 SAMSYN_DEMO_CITIZEN_LOGIN=1 .venv/bin/python manage.py runserver 127.0.0.1:8000
 
 setup:
 	bash scripts/bootstrap.sh
