@@ -46,9 +46,7 @@ def test_a_plan_with_a_live_and_a_manual_metric_is_followed_up(org, groups, page
     page.get_by_role("cell", name="Enhetschefer").wait_for()
 
     page.get_by_label("Sort", exact=True).select_option("live")
-    page.get_by_label("Nyckeltal i statistiken (mäts i Samsyn)").select_option(
-        "admission_notice_on_time"
-    )
+    page.get_by_label("Nyckeltal (mäts i Samsyn)").select_option("admission_notice_on_time")
     page.get_by_label("Målvärde").fill("90")
     page.get_by_role("button", name="Lägg till mått").click()
     page.get_by_role("rowheader", name="Inskrivningsmeddelande i tid").wait_for()
