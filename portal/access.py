@@ -48,7 +48,8 @@ def individual_of(identifier: str) -> Individual | None:
         number = parse_identifier(identifier).number
     except InvalidIdentifier:
         return None
-    return Individual.objects.filter(identifier=number).first()
+    # A duplicate merged into another row (ADT A40) is history, not a person to show.
+    return Individual.objects.filter(identifier=number, merged_into=None).first()
 
 
 def normal_identifier(citizen: Citizen) -> str:

@@ -177,3 +177,32 @@ def test_a_visitor_who_has_not_logged_in_goes_to_the_citizen_login(org, client):
     response = client.get(_overview(episode.individual))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("identity:citizen_login"))
+
+
+def test_an_open_survey_invitation_is_shown_until_the_code_is_used(org, client):
+    from surveys import actions as survey_actions
+    from surveys.models import Invitation
+
+    version = survey_actions.save_questionnaire(
+        None,
+        "utskrivning",
+        {
+            "title": "Din utskrivning",
+            "questions": [{"key": "trygg", "text": "Kände du dig trygg?", "kind": "text"}],
+        },
+    )
+    today = timezone.localdate()
+    survey_actions.create_plan(
+        None,
+        name="Utvärdering",
+        questionnaire=version.questionnaire,
+        baseline_start=today - dt.timedelta(days=10),
+        baseline_end=today,
+    )
+    episode = admit(org)
+    log_in(client, SVEN)
+    assert "Svara på enkäten" not in client.get(_overview(episode.individual)).content.decode()
+    survey_actions.create_invitation(org.nurse, episode.public_id)
+    assert "Svara på enkäten" in client.get(_overview(episode.individual)).content.decode()
+    Invitation.objects.update(opened_at=timezone.now())
+    assert "Svara på enkäten" not in client.get(_overview(episode.individual)).content.decode()

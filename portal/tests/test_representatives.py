@@ -153,3 +153,21 @@ def test_a_representative_writes_what_matters_as_representative(org, client):
     assert client.post(url, {"text": "Pappa vill gärna ha hjälp på morgonen."}).status_code == 302
     words = sip.own_words.get()
     assert words.as_representative and words.written_by_name == "Karin Testsson"
+
+
+def test_the_staff_page_is_logged_and_offers_recording_only_to_a_unit_taking_part(org, client):
+    from audit.models import AccessLog
+
+    episode = admit(org)
+    url = reverse("portal:representatives", args=[episode.public_id])
+    client.force_login(org.gp_nurse)
+    page = client.get(url).content.decode()
+    assert "Registrera legal företrädare" in page
+    assert AccessLog.objects.filter(
+        user=org.gp_nurse, action="portal.representatives", episode=episode, granted=True
+    ).exists()
+    client.force_login(org.outsider)
+    assert client.get(url).status_code == 404
+    assert AccessLog.objects.filter(
+        user=org.outsider, action="portal.representatives", granted=False
+    ).exists()
