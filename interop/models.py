@@ -29,8 +29,10 @@ class AdtMessage(models.Model):
     ack_code = models.CharField(_("kvittens"), max_length=2)
     error_code = models.CharField(_("felkod"), max_length=40, blank=True)
     error = models.TextField(_("fel"), blank=True)
-    # The message itself, kept for a replay after the queue is resolved.
-    raw = models.TextField(_("meddelande"))
+    # The message itself, kept for a replay after the queue is resolved; emptied when the
+    # retention has passed (`interop.hl7.retention`), the rest of the row stays.
+    raw = models.TextField(_("meddelande"), blank=True)
+    raw_purged_at = models.DateTimeField(_("meddelandet gallrat"), null=True, blank=True)
     ward_hsa_id = models.CharField(_("avdelningens HSA-id (PV1-3)"), max_length=64, blank=True)
     episode = models.ForeignKey(
         "episodes.Episode", on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -1,7 +1,8 @@
 """The periodic work, run by the job runner (django-tasks, database backend): the process
-sweeper and the units' e-mail. `manage.py db_worker` runs them; several workers may run at
-once (the database hands each task to one worker; the sweeper and the notifications are safe
-to run concurrently anyway).
+sweeper, the units' e-mail, and emptying the text of ADT messages past their retention.
+`manage.py db_worker` runs them; several workers may run at once (the database hands each
+task to one worker; the sweeper, the notifications and the purge are safe to run
+concurrently anyway).
 
 A periodic job enqueues its own next run (`schedule_next`); `manage.py schedule_jobs` starts
 the chain if none is waiting (idempotent, run by `make run` and at each deployment).
@@ -15,6 +16,7 @@ from django.conf import settings
 from django.utils import timezone
 from django_tasks import task
 
+from interop.hl7.retention import purge_raw
 from jobs.models import JobSchedule
 from jobs.notifications import notify_units
 from process.sweeper import sweep
@@ -28,10 +30,12 @@ def sweep_interval() -> dt.timedelta:
 
 @task()
 def sweep_and_notify() -> dict[str, int]:
-    """One pass of the sweeper, then the units' e-mail; then the next run is scheduled."""
+    """One pass of the sweeper, then the units' e-mail and the ADT text retention (a no-op
+    when nothing has passed it); then the next run is scheduled."""
     try:
         swept = sweep()
         told = notify_units()
+        purged = purge_raw()
     finally:
         schedule_next(force=False)
     return {
@@ -39,6 +43,7 @@ def sweep_and_notify() -> dict[str, int]:
         "done_late": swept.done_late,
         "inbox_mails": told.inbox_mails,
         "deadline_mails": told.deadline_mails,
+        "hl7_texts_purged": purged.count,
     }
 
 

@@ -282,6 +282,9 @@ SAMSYN_SURVEY_MIN_GROUP = int(os.environ.get("SAMSYN_SURVEY_MIN_GROUP", "5"))
 INSTALLED_APPS += ["interop"]
 SAMSYN_MLLP_MAX_BYTES = int(os.environ.get("SAMSYN_MLLP_MAX_BYTES", str(1024 * 1024)))
 SAMSYN_MLLP_READ_TIMEOUT_SECONDS = float(os.environ.get("SAMSYN_MLLP_READ_TIMEOUT_SECONDS", "30"))
+# The received ADT messages' text (it names the person) is emptied after this many calendar
+# days by the periodic job; the control id, hash, outcome and ACK stay (interop.hl7.retention).
+SAMSYN_HL7_RAW_RETENTION_DAYS = int(os.environ.get("SAMSYN_HL7_RAW_RETENTION_DAYS", "30"))
 
 # Login with e-ID over OpenID Connect (issues 13, 16; identity/oidc.py): authorization code
 # flow with PKCE, the ID token RS256-verified with the provider's JWKS. Each client is off
