@@ -11,6 +11,7 @@ from uuid import UUID
 
 from django.db import transaction
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from ninja import Router, Schema
 from ninja.responses import Status
@@ -20,8 +21,15 @@ from core.errors import ActionError
 from episodes.api.common import IdempotencyKey
 from governance import actions, documents
 from governance.metrics import metric_row, plan_period_so_far
-from governance.models import ActionPlan, Assignment, GoverningDocument, Group, PlanActivity
-from organisations.models import Principal
+from governance.models import (
+    ActionPlan,
+    Assignment,
+    Event,
+    GoverningDocument,
+    Group,
+    PlanActivity,
+)
+from organisations.models import Principal, Unit
 
 router = Router(tags=["governance"])
 
@@ -160,6 +168,7 @@ class DocumentOut(Schema):
     lanes: list[str]
     activity_keys: list[str]
     contact: str
+    file: str | None  # the path of the version's file (logged-in users only), or none
 
 
 class DocumentIn(Schema):
@@ -279,6 +288,11 @@ def _document_out(document: GoverningDocument) -> dict:
         lanes=document.lanes,
         activity_keys=document.activity_keys,
         contact=document.contact,
+        file=(
+            reverse("governance:document_file", args=[document.public_id])
+            if document.file
+            else None
+        ),
     )
 
 
@@ -516,3 +530,249 @@ def report_back(request, id: UUID, payload: ReportBackIn, idempotency_key: Idemp
             request.auth, assignment, due_on=payload.due_on, answers=payload.answers
         )
     return Status(201, _assignment_out(assignment))
+
+
+class AssignmentIn(Schema):
+    group: UUID
+    title: str
+    sections: dict[str, str] = {}
+    report_questions: list[str] = []
+    report_due_dates: list[dt.date] = []
+    documents: list[UUID] = []
+
+
+class AssignmentChangeIn(Schema):
+    title: str
+    sections: dict[str, str] = {}
+    report_questions: list[str] = []
+    report_due_dates: list[dt.date] = []
+    documents: list[UUID] = []
+
+
+class DecisionIn(Schema):
+    decided_on: dt.date
+
+
+def _assignment_input(payload) -> actions.AssignmentInput:
+    found = {
+        d.public_id: d for d in GoverningDocument.objects.filter(public_id__in=payload.documents)
+    }
+    for i, public_id in enumerate(payload.documents):
+        if public_id not in found:
+            raise ActionError("Okänt dokument.", code="unknown", field=f"documents.{i}")
+    return actions.AssignmentInput(
+        title=payload.title,
+        texts=payload.sections,
+        report_questions=payload.report_questions,
+        report_due_dates=payload.report_due_dates,
+        documents=[found[p] for p in payload.documents],
+    )
+
+
+def _group(public_id: UUID, field: str = "group") -> Group:
+    group = Group.objects.filter(public_id=public_id).first()
+    if group is None:
+        raise ActionError("Okänd grupp.", code="unknown", field=field)
+    return group
+
+
+@router.post("/assignments", response={201: AssignmentOut})
+def create_assignment(request, payload: AssignmentIn, idempotency_key: IdempotencyKey = None):
+    """A draft assignment to a group, in the seed's sections."""
+    group = _group(payload.group)
+    data = _assignment_input(payload)
+    with transaction.atomic():
+        submissions.claim(idempotency_key, request.auth)
+        assignment = actions.do_create_assignment(request.auth, group, data)
+    return Status(201, _assignment_out(assignment))
+
+
+@router.post("/assignments/{id}", response=AssignmentOut)
+def edit_assignment(request, id: UUID, payload: AssignmentChangeIn):
+    """Changes a draft; a decided assignment is refused (`decided`): post a new version."""
+    assignment = get_object_or_404(Assignment.objects.select_related("group"), public_id=id)
+    data = _assignment_input(payload)
+    with transaction.atomic():
+        assignment = actions.do_edit_assignment(request.auth, assignment, data)
+    return _assignment_out(assignment)
+
+
+@router.post("/assignments/{id}/versions", response={201: AssignmentOut})
+def new_assignment_version(
+    request, id: UUID, payload: AssignmentChangeIn, idempotency_key: IdempotencyKey = None
+):
+    """A new, undecided version of a decided assignment."""
+    assignment = get_object_or_404(Assignment.objects.select_related("group"), public_id=id)
+    data = _assignment_input(payload)
+    with transaction.atomic():
+        submissions.claim(idempotency_key, request.auth)
+        new = actions.do_new_assignment_version(request.auth, assignment, data)
+    return Status(201, _assignment_out(new))
+
+
+@router.post("/assignments/{id}/decision", response=AssignmentOut)
+def decide_assignment(request, id: UUID, payload: DecisionIn):
+    assignment = get_object_or_404(Assignment.objects.select_related("group"), public_id=id)
+    with transaction.atomic():
+        assignment = actions.do_decide_assignment(request.auth, assignment, payload.decided_on)
+    return _assignment_out(assignment)
+
+
+# -- events ---------------------------------------------------------------------------------------
+
+
+class ParticipationIO(Schema):
+    organisation: UUID | None = None
+    unit: UUID | None = None
+    registered: int = 0
+    attended: int = 0
+
+
+class EventIn(Schema):
+    title: str
+    kind: str
+    held_on: dt.date
+    place: str = ""
+    description: str = ""
+    participants: list[ParticipationIO] = []
+
+
+class EventOut(Schema):
+    id: UUID
+    group: UUID
+    title: str
+    kind: str
+    held_on: dt.date
+    place: str
+    participants: list[ParticipationIO]
+    attended: int
+
+
+def _event_out(event: Event) -> dict:
+    rows = list(event.participations.select_related("organisation", "unit"))
+    return dict(
+        id=event.public_id,
+        group=event.group.public_id,
+        title=event.title,
+        kind=event.kind,
+        held_on=event.held_on,
+        place=event.place,
+        participants=[
+            dict(
+                organisation=r.organisation.public_id,
+                unit=r.unit.public_id if r.unit else None,
+                registered=r.registered,
+                attended=r.attended,
+            )
+            for r in rows
+        ],
+        attended=sum(r.attended for r in rows),
+    )
+
+
+def _participants(rows: list[ParticipationIO]) -> list[actions.ParticipationInput]:
+    result = []
+    for i, row in enumerate(rows):
+        organisation = _principal(row.organisation, f"participants.{i}.organisation")
+        unit = None
+        if row.unit is not None:
+            unit = Unit.objects.select_related("principal").filter(public_id=row.unit).first()
+            if unit is None:
+                raise ActionError("Okänd enhet.", code="unknown", field=f"participants.{i}.unit")
+        result.append(actions.ParticipationInput(organisation, unit, row.registered, row.attended))
+    return result
+
+
+@router.get("/groups/{id}/events", response=list[EventOut])
+def list_events(request, id: UUID):
+    group = get_object_or_404(Group, public_id=id)
+    return [_event_out(e) for e in group.events.select_related("group").order_by("-held_on")]
+
+
+@router.post("/groups/{id}/events", response={201: EventOut})
+def create_event(request, id: UUID, payload: EventIn, idempotency_key: IdempotencyKey = None):
+    """An event the group held, with its participants by organisation or unit."""
+    group = get_object_or_404(Group, public_id=id)
+    data = actions.EventInput(
+        title=payload.title,
+        kind=payload.kind,
+        held_on=payload.held_on,
+        place=payload.place,
+        description=payload.description,
+        participants=_participants(payload.participants),
+    )
+    with transaction.atomic():
+        submissions.claim(idempotency_key, request.auth)
+        event = actions.do_create_event(request.auth, group, data)
+    return Status(201, _event_out(event))
+
+
+@router.post("/events/{id}/participants", response=EventOut)
+def record_participants(request, id: UUID, payload: list[ParticipationIO]):
+    """The event's participants and attendance, replacing what was recorded."""
+    event = get_object_or_404(Event.objects.select_related("group"), public_id=id)
+    rows = _participants(payload)
+    with transaction.atomic():
+        event = actions.do_record_participants(request.auth, event, rows)
+    return _event_out(event)
+
+
+# -- annual reports -------------------------------------------------------------------------------
+
+
+class AnnualGroupOut(Schema):
+    group: UUID
+    name: str
+    text: str
+    activities_done: list[str]
+    activities_not_done: list[str]
+    events: list[str]
+    participants: int
+
+
+class AnnualReportOut(Schema):
+    year: int
+    group: UUID | None
+    published_at: dt.datetime | None
+    introduction: str
+    challenges: list[str]
+    groups: list[AnnualGroupOut]
+    deviations: int
+    deviations_by_category: dict[str, int]
+    training_coverage_percent: int | None
+
+
+@router.get("/annual-reports/{year}", response=AnnualReportOut)
+def get_annual_report(request, year: int, group: UUID | None = None):
+    """The year's report of a group (and the groups reporting to it) or of the whole area,
+    compiled now from what Samsyn holds."""
+    from governance.annual import compile_report
+
+    if not 2000 <= year <= timezone.localdate().year:
+        raise ActionError(
+            "En årsrapport skrivs för ett år som har börjat.", code="invalid_year", field="year"
+        )
+    chosen = _group(group) if group is not None else None
+    data = compile_report(chosen, year)
+    return dict(
+        year=year,
+        group=chosen.public_id if chosen else None,
+        published_at=data.report.published_at,
+        introduction=data.report.introduction,
+        challenges=data.challenges,
+        groups=[
+            dict(
+                group=s.group.public_id,
+                name=s.group.name,
+                text=s.text,
+                activities_done=[line.activity.text for p in s.plans for line in p.done],
+                activities_not_done=[line.activity.text for p in s.plans for line in p.not_done],
+                events=[e.event.title for e in s.events],
+                participants=sum(e.attended for e in s.events),
+            )
+            for s in data.sections
+        ],
+        deviations=data.deviation_total,
+        deviations_by_category=dict(data.deviations_by_category),
+        training_coverage_percent=data.training.percent,
+    )

@@ -108,3 +108,69 @@ def test_the_plan_downloads_as_a_pdf(client, org, groups):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
+
+
+def test_an_assignment_is_drafted_decided_and_versioned_in_the_api(client, org, groups):
+    client.force_login(org.admin)
+    body = {
+        "group": str(groups["theme"].public_id),
+        "title": "Uppdrag: ny utskrivningsprocess",
+        "sections": {"purpose": "Trygg utskrivning"},
+        "report_questions": ["Vad har gjorts?"],
+        "report_due_dates": ["2026-06-30"],
+    }
+    response = _post(client, "/api/governance/assignments", body)
+    assert response.status_code == 201, response.content
+    assignment = response.json()
+    assert assignment["sections"]["purpose"] == "Trygg utskrivning"
+    url = f"/api/governance/assignments/{assignment['id']}"
+    change = {k: v for k, v in body.items() if k != "group"}
+    assert _post(client, url, {**change, "title": "Rättad"}).json()["title"] == "Rättad"
+    assert _post(client, url + "/decision", {"decided_on": "2026-02-01"}).status_code == 200
+    response = _post(client, url, {**change, "title": "I efterhand"})
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["code"] == "decided"
+    response = _post(client, url + "/versions", {**change, "title": "Version 2"})
+    assert response.status_code == 201
+    assert (response.json()["version"], response.json()["previous"]) == (2, assignment["id"])
+    response = _post(client, "/api/governance/assignments", {**body, "sections": {"x": "y"}})
+    assert response.status_code == 400 and response.json()["errors"][0]["field"] == "x"
+
+
+def test_events_and_the_annual_report_in_the_api(client, org, groups):
+    client.force_login(groups["leader"])
+    nosam = groups["nosam"]
+    yesterday = (timezone.localdate() - dt.timedelta(days=1)).isoformat()
+    body = {
+        "title": "Nätverksträff",
+        "kind": "network_meeting",
+        "held_on": yesterday,
+        "participants": [
+            {
+                "organisation": str(org.needs_assessment.principal.public_id),
+                "unit": str(org.ward.public_id),
+                "attended": 3,
+            }
+        ],
+    }
+    response = _post(client, f"/api/governance/groups/{nosam.public_id}/events", body)
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["code"] == "unit_not_in_organisation"
+    body["participants"][0]["unit"] = str(org.needs_assessment.public_id)
+    response = _post(client, f"/api/governance/groups/{nosam.public_id}/events", body)
+    assert response.status_code == 201 and response.json()["attended"] == 3
+    event = response.json()["id"]
+    rows = body["participants"] + [
+        {"organisation": str(org.ward.principal.public_id), "registered": 2, "attended": 2}
+    ]
+    response = _post(client, f"/api/governance/events/{event}/participants", rows)
+    assert response.json()["attended"] == 5
+    listed = client.get(f"/api/governance/groups/{nosam.public_id}/events").json()
+    assert [e["title"] for e in listed] == ["Nätverksträff"]
+
+    year = timezone.localdate().year
+    report = client.get(f"/api/governance/annual-reports/{year}").json()
+    [section] = [g for g in report["groups"] if g["group"] == str(nosam.public_id)]
+    assert (section["events"], section["participants"]) == (["Nätverksträff"], 5)
+    response = client.get(f"/api/governance/annual-reports/{year + 1}")
+    assert response.status_code == 400
