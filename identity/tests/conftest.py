@@ -42,6 +42,7 @@ USERS = {
         "name": "Tolvan Tolvansson",
         "acr": LOA3,
     },
+    "sven": {"personal_identity_number": "194107089981", "name": "Sven Testsson", "acr": LOA3},
     "tolvan-loa2": {"personal_identity_number": CITIZEN_PNR, "name": "Tolvan", "acr": LOA2},
     "fel-pnr": {"personal_identity_number": "191212121213", "name": "Fel Nummer", "acr": LOA3},
 }
