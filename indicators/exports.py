@@ -26,6 +26,7 @@ from indicators.definitions import DEVIATIONS_NOTE, format_value
 from indicators.payment import REASONS, iter_lines, payment_month, regions_for
 from indicators.periods import MONTH_NAMES, Period
 from indicators.report import Report
+from indicators.sections import build_sections
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -179,6 +180,31 @@ def _trend_rows(report: Report, *, excel: bool) -> Iterator[list]:
         yield [f"{MONTH_NAMES[point.month.month - 1]} {point.month.year}"] + cells
 
 
+def _section_table_rows(section, tables, *, excel: bool) -> Iterator[list]:
+    """A registered section (`indicators.sections`): its title, definitions and tables."""
+    title, note = str(section.title), str(section.note)  # lazy translations
+    yield [("bold", title) if excel else title]
+    yield [note]
+    for table in tables:
+        yield []
+        yield [("bold", table.title) if excel else table.title]
+        yield [("bold", h) for h in table.header] if excel else table.header
+        if excel:
+            for row in table.rows:
+                yield [
+                    v if m == "text" or v is None else ("format", v, _number_format(m))
+                    for v, m in zip(row, table.measures, strict=True)
+                ]
+        else:
+            yield from table.formatted_rows()
+
+
+def _section_rows(report: Report, *, excel: bool) -> Iterator[list]:
+    for section, tables in build_sections(report.period, report.filters):
+        yield []
+        yield from _section_table_rows(section, tables, excel=excel)
+
+
 def report_csv(report: Report) -> StreamingHttpResponse:
     def rows():
         yield from _preamble("Samsyn – processtatistik", report.period, report.filters.describe())
@@ -188,6 +214,7 @@ def report_csv(report: Report) -> StreamingHttpResponse:
         yield []
         yield ["Trend per månad"]
         yield from _trend_rows(report, excel=False)
+        yield from _section_rows(report, excel=False)
 
     return stream_csv(rows(), f"samsyn-statistik-{report.period.start:%Y-%m-%d}.csv")
 
@@ -200,10 +227,15 @@ def report_xlsx(report: Report) -> FileResponse:
     definitions = [[("bold", "Indikator"), ("bold", "Definition")]] + [
         [row.indicator.name, row.indicator.definition] for row in report.rows
     ]
+    sheets = {"Indikatorer": indicators, "Trend": trend}
+    for section, tables in build_sections(report.period, report.filters):
+        sheets[section.sheet or str(section.title)] = list(
+            _section_table_rows(section, tables, excel=True)
+        )
+        definitions.append([str(section.title), str(section.note)])
     return send_workbook(
         {
-            "Indikatorer": indicators,
-            "Trend": trend,
+            **sheets,
             "Definitioner": definitions,
             "Filter": preamble,
         },

@@ -24,6 +24,7 @@ from indicators.filters import Filters, parse_filters
 from indicators.payment import payment_month, regions_for
 from indicators.periods import KIND_LABELS, Period, parse_period
 from indicators.report import build_report
+from indicators.sections import build_sections
 from organisations.models import UNIT_LANES, Area, Principal, PrincipalKind, Unit
 
 
@@ -74,6 +75,7 @@ def dashboard(request):
             charts=report.charts(),
             query=_query(period, filters),
             deviations=dashboard_row(period, filters),
+            sections=build_sections(period, filters),
         )
     return render(request, "indicators/dashboard.html", context, status=400 if error else 200)
 
