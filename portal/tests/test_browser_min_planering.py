@@ -1,6 +1,7 @@
 """The individual's story in a real browser at phone width: Min planering after e-ID login
 (the citizen session through the identity seam), the plan, what matters to them, a relative
-given access who then sees the same; the SIP's health centre nurse reads what was written."""
+given access who then sees the same until it is taken back; the SIP's health centre nurse
+reads what was written."""
 
 import pytest
 
@@ -63,6 +64,17 @@ def test_the_individual_writes_what_matters_and_gives_their_daughter_access(org,
     # Her own reading of her father's planning is on his log too.
     assert page.get_by_role("cell", name="Karin Testsson").count() >= 1
     assert_accessible(page)
+
+    # Sven takes the access back; Karin's next page is refused at once.
+    log_in_browser(page, SVEN, "Sven Testsson")
+    page.goto(page.base_url + "/min-planering/")
+    page.get_by_role("link", name="Närstående som får se").click()
+    page.get_by_role("button", name="Ta tillbaka tillgången för Karin Testsson").click()
+    page.get_by_text("Karin Testsson kan inte längre se din planering.").wait_for()
+    log_in_browser(page, KARIN, "Karin Testsson")
+    page.goto(page.base_url + "/min-planering/")
+    page.get_by_role("heading", name="Det finns inget att visa här").wait_for()
+    assert page.get_by_text("Sven Testsson").count() == 0
 
     # The SIP's health centre nurse sees the individual's own words on the SIP page.
     login(page, org.gp_nurse)
