@@ -32,8 +32,11 @@ class FhirError(Exception):
     `forbidden`, `not-found`, `not-supported`, `invalid`, `value`, `processing`.
     """
 
-    def __init__(self, status: int, code: str, message: str, *, expression: str = ""):
+    def __init__(
+        self, status: int, code: str, message: str, *, expression: str = "", location: str = ""
+    ):
         super().__init__(message)
+        self.location = location
         self.status = status
         self.code = code
         self.message = message
@@ -103,6 +106,8 @@ def outcome(request: HttpRequest, error: FhirError) -> HttpResponse:
     )
     if error.status == 401:
         response["WWW-Authenticate"] = 'Bearer realm="samsyn-fhir"'
+    if error.location:  # a repeated Idempotency-Key: where the first request's resource is
+        response["Location"] = error.location
     return response
 
 

@@ -17,6 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from core.pages import in_order, page_ids
 from episodes.access import care_unit_ids
+from fhir import write
 from fhir.http import FhirError, answer, media_type, not_found, outcome, token_user
 from fhir.registry import TYPES, Context, ResourceType
 
@@ -26,21 +27,30 @@ MAX_COUNT = 200
 RESULT_PARAMS = {"_count", "_offset", "_format"}
 
 
-def fhir_endpoint(view):
-    """GET only; every refusal answered as an OperationOutcome; the format checked first."""
+def fhir_endpoint(view=None, *, methods: tuple[str, ...] = ("GET", "HEAD")):
+    """Only `methods`; every refusal answered as an OperationOutcome; the format checked first."""
 
-    @csrf_exempt
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        try:
-            if request.method not in ("GET", "HEAD"):
-                raise FhirError(405, "not-supported", _("Bara läsning och sökning (GET) stöds."))
-            media_type(request)
-            return view(request, *args, **kwargs)
-        except FhirError as error:
-            return outcome(request, error)
+    def decorate(view):
+        @csrf_exempt  # a bearer token, never a cookie: no CSRF to check
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            try:
+                if request.method not in methods:
+                    raise FhirError(
+                        405, "not-supported", _("Metoden stöds inte här; se /fhir/metadata.")
+                    )
+                media_type(request)
+                return view(request, *args, **kwargs)
+            except FhirError as error:
+                return outcome(request, error)
 
-    return wrapper
+        return wrapper
+
+    return decorate(view) if view is not None else decorate
+
+
+# The types that take a create (POST /fhir/<Type>), and the function that does it.
+CREATE = {"Communication": write.create_communication}
 
 
 def _context(request: HttpRequest) -> Context:
@@ -59,7 +69,8 @@ def capability_statement(request: HttpRequest) -> dict:
         entry: dict = {
             "type": resource.name,
             "documentation": str(resource.documentation),
-            "interaction": [{"code": "read"}, {"code": "search-type"}],
+            "interaction": [{"code": "read"}, {"code": "search-type"}]
+            + ([{"code": "create"}] if resource.name in CREATE else []),
             "versioning": "no-version",
             "readHistory": False,
             "updateCreate": False,
@@ -85,7 +96,8 @@ def capability_statement(request: HttpRequest) -> dict:
         "rest": [
             {
                 "mode": "server",
-                "documentation": "Läsning och sökning. Sökresultat pagineras med _count "
+                "documentation": "Läsning och sökning; att skicka ett meddelande "
+                "(POST Communication, med Idempotency-Key). Sökresultat pagineras med _count "
                 f"(högst {MAX_COUNT}) och _offset; okända parametrar nekas med 400.",
                 "security": {
                     "cors": False,
@@ -156,10 +168,15 @@ def _page_url(request: HttpRequest, offset: int, count: int) -> str:
     return request.build_absolute_uri(f"{request.path}?{urlencode(query)}")
 
 
-@fhir_endpoint
+@fhir_endpoint(methods=("GET", "HEAD", "POST"))
 def search(request: HttpRequest, resource_type: str) -> HttpResponse:
+    """Search (GET), or create (POST) where the type takes one."""
     resource = TYPES[resource_type]
+    if request.method == "POST" and resource_type not in CREATE:
+        raise FhirError(405, "not-supported", _("Metoden stöds inte här; se /fhir/metadata."))
     context = _context(request)
+    if request.method == "POST":
+        return CREATE[resource_type](context)
     params = _search_params(request, resource)
     count = _number(request, "_count", DEFAULT_COUNT, MAX_COUNT)
     offset = _number(request, "_offset", 0, None)

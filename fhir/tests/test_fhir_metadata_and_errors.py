@@ -40,7 +40,8 @@ def test_the_capability_statement_needs_no_token_and_lists_exactly_what_is_serve
         "PractitionerRole",
     }
     for name, resource in served.items():
-        assert [i["code"] for i in resource["interaction"]] == ["read", "search-type"]
+        expected = ["read", "search-type"] + (["create"] if name == "Communication" else [])
+        assert [i["code"] for i in resource["interaction"]] == expected, name
         assert {p["name"] for p in resource["searchParam"]} == set(TYPES[name].params)
     assert served["Patient"]["supportedProfile"] == [
         "http://hl7.se/fhir/ig/base/StructureDefinition/SEBasePatient"
