@@ -16,8 +16,8 @@ from django.utils import timezone
 from governance import actions
 from governance.actions import ActivityInput as A
 from governance.actions import FocusAreaInput, MetricInput, PlanInput, SubGoalInput
-from governance.models import Group, GroupKind, GroupRole
-from organisations.models import Area, Principal, User
+from governance.models import ActionPlan, EventKind, Group, GroupKind, GroupRole
+from organisations.models import Area, Principal, Unit, User
 
 
 class Command(BaseCommand):
@@ -35,6 +35,9 @@ class Command(BaseCommand):
         self._plans(admin, groups)
         self._documents(admin, groups)
         self._assignment(admin, groups)
+        self._live_metrics(admin, groups)
+        self._events(admin, groups)
+        self._annual_report(admin)
         self.stdout.write("Demodata för styrning skapad.")
 
     def _structure(self, admin: User) -> dict[str, Group]:
@@ -324,3 +327,105 @@ class Command(BaseCommand):
             ),
         )
         actions.do_decide_assignment(admin, assignment, dt.date(year, 1, 20))
+
+    def _live_metrics(self, admin: User, groups: dict[str, Group]) -> None:
+        """Deviation counts and training coverage on the psychiatry NOSAM's plan: read from
+        the deviation statistics and competence, like the statistics' indicators."""
+        plan = ActionPlan.objects.filter(group=groups["NOSAM Psykiatri Östra Göteborg"]).first()
+        if plan is None:
+            return
+        focus = plan.focus_areas.order_by("position").first()
+        sub_goal = focus.sub_goals.order_by("position").first() if focus else None
+        if sub_goal is None:
+            return
+        actions.do_add_metric(
+            admin, sub_goal, MetricInput(kind="live", indicator_key="deviations", filters={})
+        )
+        actions.do_add_metric(
+            admin,
+            sub_goal,
+            MetricInput(kind="live", indicator_key="training_coverage", filters={}, target=80),
+        )
+
+    def _events(self, admin: User, groups: dict[str, Group]) -> None:
+        """Events in the shape of the 2019 annual report's, with invented attendance."""
+        today = timezone.localdate()
+        principals = list(Principal.objects.order_by("name")[:4])
+        if not principals:
+            return
+
+        def rows(*counts: int) -> list[actions.ParticipationInput]:
+            result = []
+            for principal, count in zip(principals, counts, strict=False):
+                unit = Unit.objects.filter(principal=principal, is_active=True).order_by("name")
+                result.append(
+                    actions.ParticipationInput(
+                        principal, unit.first() if count > 30 else None, count + 4, count
+                    )
+                )
+            return result
+
+        office = next(
+            (g for g in groups.values() if g.kind == GroupKind.COLLABORATION_OFFICE),
+            groups["steering"],
+        )
+        events = [
+            (
+                groups["Barn och unga"],
+                "Temadag om familjecentrerat arbetssätt och Västbus",
+                EventKind.THEME_DAY,
+                200,
+                "Folkets hus",
+                rows(60, 40, 25, 15),
+            ),
+            (
+                groups["Barn och unga"],
+                "Föreläsning: mötet med ensamkommande unga med psykisk ohälsa",
+                EventKind.LECTURE,
+                120,
+                "Stadsbiblioteket",
+                rows(20, 12, 8),
+            ),
+            (
+                groups["Psykiatri"],
+                "Mötesledarutbildning med fokus på psykisk ohälsa",
+                EventKind.MEETING_LEADER_TRAINING,
+                60,
+                "Samverkanskontoret",
+                rows(14, 10),
+            ),
+            (
+                office,
+                "Nätverksträff för processledare",
+                EventKind.NETWORK_MEETING,
+                10,
+                "Digitalt möte",
+                rows(9, 6, 3, 2),
+            ),
+        ]
+        for group, title, kind, days_ago, place, participants in events:
+            actions.do_create_event(
+                admin,
+                group,
+                actions.EventInput(
+                    title=title,
+                    kind=kind,
+                    held_on=today - dt.timedelta(days=days_ago),
+                    place=place,
+                    participants=participants,
+                ),
+            )
+
+    def _annual_report(self, admin: User) -> None:
+        """A draft of this year's report for the whole area; its figures are read live."""
+        actions.do_save_annual_report(
+            admin,
+            None,
+            timezone.localdate().year,
+            introduction="Samverkansdialogen har gått från stuprörstänk till ömsesidigt "
+            "beroende. Här är årets arbete i grupperna, och årets siffror ur Samsyn.",
+            challenges="Upprätta fler SIP, mäta SIP och följa statistik över SIP\n"
+            "Representation, närvaro och kontinuitet på möten\n"
+            "Förankring i den egna verksamheten",
+            group_texts={},
+        )
