@@ -202,3 +202,11 @@ def test_the_demo_refuses_a_number_that_does_not_parse(client, settings):
     assert answer.status_code == 400
     assert "kontrollsiffran" in answer.content.decode()
     assert _citizen(client) is None
+
+
+def test_the_deploy_check_wants_the_providers_over_https(settings):
+    from identity.checks import providers_over_https
+
+    settings.SAMSYN_OIDC_STAFF = {"ISSUER": "http://idp.region.example", "CLIENT_ID": "s"}
+    settings.SAMSYN_OIDC_CITIZEN = {"ISSUER": "https://broker.region.example", "CLIENT_ID": "c"}
+    assert [problem.id for problem in providers_over_https(None)] == ["identity.W001"]
