@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -45,7 +45,7 @@ from sip.models import CONSENTING, PlanAction, PlanVersion, Sip, SipState
 class Context:
     """One request's reader: the token's user and the units through which they read."""
 
-    request: object
+    request: HttpRequest
     user: User
     care_units: set[int] = field(default_factory=set)
 
@@ -165,7 +165,8 @@ def _patients(context: Context, params: dict[str, str]) -> QuerySet:
         number = _identifier_number(params["identifier"])
         rows = rows.filter(identifier=number) if number else rows.none()
     if "family" in params:
-        rows = rows.filter(family_name__iexact=params["family"].strip())
+        # A FHIR string search: the start of the name, whatever the case.
+        rows = rows.filter(family_name__istartswith=params["family"].strip())
     return rows
 
 
@@ -179,9 +180,9 @@ def _log_patients(context: Context, items: list) -> None:
             request=request,
             detail="FHIR Patient-sökning",
         )
-    elif "identifier" in request.GET:  # type: ignore[attr-defined]
+    elif "identifier" in request.GET:
         # A search for an identity number that found nobody is recorded too.
-        _system, number = token(request.GET["identifier"])  # type: ignore[attr-defined]
+        _system, number = token(request.GET["identifier"])
         log_access(
             context.user,
             "fhir.patient.search",
@@ -209,7 +210,7 @@ PATIENT = ResourceType(
     params={
         "_id": ("token", "Resursens id"),
         "identifier": ("token", "personnummer, samordningsnummer eller reservnummer: system|värde"),
-        "family": ("string", "Efternamn (exakt, oavsett skiftläge)"),
+        "family": ("string", "Början av efternamnet, oavsett skiftläge"),
     },
     visible=_patients,
     fetch=lambda rows: rows.select_related("listed_unit"),
@@ -686,12 +687,13 @@ def _organizations(context: Context, params: dict[str, str]) -> QuerySet:
 
 def _read_organization(context: Context, public_id: str) -> Unit | Principal:
     key = _uuid_or_404(public_id)
-    found = Unit.objects.select_related("principal").filter(public_id=key).first()
-    return found or Principal.objects.filter(public_id=key).first() or _raise(not_found())
-
-
-def _raise(error: FhirError):
-    raise error
+    unit = Unit.objects.select_related("principal").filter(public_id=key).first()
+    if unit is not None:
+        return unit
+    principal = Principal.objects.filter(public_id=key).first()
+    if principal is None:
+        raise not_found()
+    return principal
 
 
 ORGANIZATION = ResourceType(
@@ -742,7 +744,9 @@ def _read_practitioner_role(context: Context, row_id: str) -> Membership:
         .filter(pk=int(row_id) if row_id.isdigit() else 0, user__is_active=True)
         .first()
     )
-    return found or _raise(not_found())
+    if found is None:
+        raise not_found()
+    return found
 
 
 PRACTITIONER_ROLE = ResourceType(

@@ -126,7 +126,6 @@ def create_communication(context: Context) -> HttpResponse:
     see (as a missing one), 409 an Idempotency-Key used before (with the Location of what the
     first request created)."""
     request = context.request
-    assert isinstance(request, HttpRequest)
     data = _parsed_body(request)
     key = _idempotency_key(request)
     if data.get("status") != "completed":
@@ -170,7 +169,6 @@ def _refusal(exc: ActionError, key: str | None, context: Context) -> FhirError:
     if exc.code == "duplicate_submission":
         created = submissions.resource_of(key, context.user)
         request = context.request
-        assert isinstance(request, HttpRequest)
         return FhirError(
             409,
             "duplicate",

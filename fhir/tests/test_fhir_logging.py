@@ -35,6 +35,14 @@ def test_a_search_page_logs_each_stay_once_through_the_granting_unit(org):
     assert [link["relation"] for link in second["link"]] == ["self", "first", "previous"]
 
 
+def test_count_zero_gives_the_total_alone_and_logs_nobody(org):
+    admit(org)
+    client = client_for(org.nurse)
+    bundle = parsed(client.get("/fhir/Encounter?_count=0"))
+    assert bundle["total"] == 1 and "entry" not in bundle
+    assert not AccessLog.objects.filter(user=org.nurse, action="fhir.encounter.search").exists()
+
+
 def test_a_task_search_logs_each_stay_once_not_each_task(org):
     episode = admit(org)
     client = client_for(org.nurse)

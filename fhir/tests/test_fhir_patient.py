@@ -101,3 +101,13 @@ def test_reads_and_searches_are_logged_for_the_person_shown(org, fhir):
     fhir.gp_nurse.get("/fhir/Patient")
     rows = AccessLog.objects.filter(user=org.gp_nurse, individual=individual, granted=True)
     assert sorted(row.action for row in rows) == ["fhir.patient.read", "fhir.patient.search"]
+
+
+def test_family_finds_by_the_start_of_the_name_whatever_the_case(org, fhir):
+    individual = admit(org).individual
+    for value, total in (("tests", 1), ("Testsson", 1), ("sson", 0)):
+        bundle = parsed(fhir.nurse.get("/fhir/Patient", {"family": value}))
+        assert bundle["total"] == total, value
+    assert resources(parsed(fhir.nurse.get("/fhir/Patient?family=TEST")))[0]["id"] == str(
+        individual.public_id
+    )
