@@ -11,6 +11,7 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth import logout as auth_logout
+from django.db.models import F, Max
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
@@ -193,10 +194,17 @@ def citizen_demo_login(request: HttpRequest) -> HttpResponse:
                 method=DEMO_METHOD,
             )
             return HttpResponseRedirect(safe_next(request, request.POST.get("next"), _home()))
-    # The demo's own fictional people (seed_demo), no protected identity; DEBUG only.
-    people = Individual.objects.filter(
-        identifier_kind="personnummer", protected_identity=False, merged_into=None
-    ).order_by("family_name", "given_name")[:DEMO_LIST_SIZE]
+    # The demo's own fictional people (seed_demo), no protected identity, the latest admitted
+    # first (those in hospital now have the most to show); DEBUG only.
+    people = (
+        Individual.objects.filter(
+            identifier_kind="personnummer", protected_identity=False, merged_into=None
+        )
+        .annotate(last_admitted=Max("episodes__admitted_at"))
+        .order_by(F("last_admitted").desc(nulls_last=True), "family_name", "given_name")[
+            :DEMO_LIST_SIZE
+        ]
+    )
     return render(
         request,
         "identity/citizen_demo_login.html",

@@ -92,6 +92,6 @@ def test_the_demo_picks_a_fictional_individual_as_test_identification(page, sett
     page.get_by_role("heading", name="Testlegitimation (demo)").wait_for()
     assert page.get_by_text("Endast för demo.").is_visible()
     assert_accessible(page)
-    page.get_by_role("button", name="Logga in som Sven Testsson (194107089981)").click()
+    page.get_by_role("button", name="Logga in som Sven Testsson (19410708-9981)").click()
     page.get_by_role("heading", name="Min planering", exact=True).wait_for()
     assert page.get_by_text("Du är på sjukhuset nu").is_visible()
