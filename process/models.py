@@ -148,6 +148,10 @@ class ActivityStatus(models.TextChoices):
     OVERDUE = "overdue", _("Försenad")  # marked by the sweeper
     DONE = "done", _("Klar")
     NOT_APPLICABLE = "not_applicable", _("Ej aktuell")
+    # An activity of a phase before discharge not done when the stay was discharged: it can
+    # no longer be done in its phase, so it leaves the open rows (the to-do list's index), but
+    # it is still undone: shown as before, a miss the sweeper records, under "Missade".
+    MISSED = "missed", _("Ej gjord före utskrivning")
 
 
 class ActivityState(models.TextChoices):
@@ -162,6 +166,8 @@ class ActivityState(models.TextChoices):
 
 
 OPEN_STATUSES = (ActivityStatus.OPEN, ActivityStatus.OVERDUE)
+# Applicable and not done: the open ones and those closed undone at discharge.
+UNDONE_STATUSES = (*OPEN_STATUSES, ActivityStatus.MISSED)
 
 
 class EpisodeActivity(PublicIdModel):
@@ -235,6 +241,7 @@ class EpisodeActivity(PublicIdModel):
 
 class LogKind(models.TextChoices):
     INSTANTIATED = "instantiated", _("Aktiviteter skapade")
+    CLOSED_AT_DISCHARGE = "closed_at_discharge", _("Stängd vid utskrivning, inte gjord")
     DUE_CHANGED = "due_changed", _("Tidpunkt räknad om")
     COMPLETED = "completed", _("Klar genom steg i Samsyn")
     CHECKED_OFF = "checked_off", _("Avbockad")

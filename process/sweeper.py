@@ -1,11 +1,12 @@
 """The sweeper: finds missed deadlines as time passes. Used by `manage.py sweep_process`.
 
-1. Claim open activities whose stored `due_at` has passed and whose miss is not yet recorded
-   (`missed_at IS NULL`), a batch at a time in id order, by one set-based conditional
-   `UPDATE ... WHERE id IN (<batch>) AND missed_at IS NULL AND due_at < now AND status IN
-   (...) RETURNING ...`. The database re-checks the condition on each row it updates, so two
-   sweepers running at once never claim the same row, and a due time moved meanwhile by the
-   engine is left for the next round (or claimed with its new, still passed, due time).
+1. Claim open activities (and those closed undone at discharge) whose stored `due_at` has
+   passed and whose miss is not yet recorded (`missed_at IS NULL`), a batch at a time in id
+   order, by one set-based conditional `UPDATE ... WHERE id IN (<batch>) AND missed_at IS
+   NULL AND due_at < now AND status IN (...) RETURNING ...`. The database re-checks the
+   condition on each row it updates, so two sweepers running at once never claim the same
+   row, and a due time moved meanwhile by the engine is left for the next round (or claimed
+   with its new, still passed, due time).
 2. For the claimed rows, in one transaction with the claim: mark them overdue, log each (one
    bulk insert), and, where the deadline is legal or agreed, create one deviation candidate
    (unique per activity and due time: never a duplicate; one bulk insert).
@@ -24,7 +25,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from process.models import (
-    OPEN_STATUSES,
+    UNDONE_STATUSES,
     ActivityDefinition,
     ActivityLog,
     ActivityStatus,
@@ -61,10 +62,12 @@ def _claim_batch(ids: list[int], now: dt.datetime, *, open_rows: bool) -> list[t
     table = connection.ops.quote_name(EpisodeActivity._meta.db_table)
     marks = ", ".join(["%s"] * len(ids))
     if open_rows:
-        sets = "status = %s, missed_at = %s, updated_at = %s"
-        set_params = [ActivityStatus.OVERDUE.value, now, now]
-        where = f"status IN ({', '.join(['%s'] * len(OPEN_STATUSES))})"
-        where_params = [s.value for s in OPEN_STATUSES]
+        # One closed undone at discharge keeps its status; its miss is recorded all the same.
+        sets = "status = CASE WHEN status = %s THEN status ELSE %s END, missed_at = %s,"
+        sets += " updated_at = %s"
+        set_params = [ActivityStatus.MISSED.value, ActivityStatus.OVERDUE.value, now, now]
+        where = f"status IN ({', '.join(['%s'] * len(UNDONE_STATUSES))})"
+        where_params = [s.value for s in UNDONE_STATUSES]
     else:
         sets = "missed_at = %s, updated_at = %s"
         set_params = [now, now]
@@ -148,7 +151,7 @@ def sweep(now: dt.datetime | None = None) -> SweepResult:
     result = SweepResult()
     pending = EpisodeActivity.objects.filter(missed_at__isnull=True, due_at__lt=now)
     queries = (
-        (pending.filter(status__in=OPEN_STATUSES), True),
+        (pending.filter(status__in=UNDONE_STATUSES), True),
         (pending.filter(status=ActivityStatus.DONE, completed_at__gt=F("due_at")), False),
     )
     for queryset, open_rows in queries:

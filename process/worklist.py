@@ -20,13 +20,14 @@ from episodes.access import care_unit_ids, visible_episodes
 from episodes.models import Episode, EpisodeState, Party
 from episodes.rules import RULES, Step
 from organisations.models import CARE_ROLES, Lane, User
+from process.engine import BEFORE_DISCHARGE, all_definitions
 from process.models import (
     OPEN_STATUSES,
+    UNDONE_STATUSES,
     ActivityDefinition,
     ActivityState,
     DeadlineKind,
     EpisodeActivity,
-    Phase,
 )
 
 UPCOMING_HORIZON = dt.timedelta(days=7)
@@ -72,38 +73,36 @@ class TodoItem:
         return Lane(self.lane).label
 
 
-# Once the stay has ended these can no longer be done: they leave the to-do list (the
-# swimlanes still show them undone, and the sweeper has recorded missed deadlines).
-BEFORE_DISCHARGE = (Phase.ADMISSION, Phase.STAY, Phase.READY)
-
-
-def _definition_ids_by_role(roles: set[str]) -> tuple[dict[str, list[int]], list[int]]:
+def _definition_ids_by_role(
+    roles: set[str], definitions: dict[int, ActivityDefinition]
+) -> tuple[dict[str, list[int]], list[int]]:
     """role -> ids of the activity definitions (any version) that role performs; and the ids
-    of the definitions of the phases before discharge."""
+    of the definitions of the phases before discharge (`process.engine.BEFORE_DISCHARGE`:
+    once the stay has ended these can no longer be done; they leave the to-do list, the
+    swimlanes still show them undone, and the sweeper records their missed deadlines)."""
     result: dict[str, list[int]] = {role: [] for role in roles}
     before_discharge = []
-    for pk, performer_roles, phase in ActivityDefinition.objects.values_list(
-        "id", "performer_roles", "phase"
-    ):
-        for role in roles.intersection(performer_roles):
+    for pk, definition in definitions.items():
+        for role in roles.intersection(definition.performer_roles):
             result[role].append(pk)
-        if phase in BEFORE_DISCHARGE:
+        if definition.phase in BEFORE_DISCHARGE:
             before_discharge.append(pk)
     return result, before_discharge
 
 
 def _my_open_activities(
-    user: User, memberships: list
+    user: User, memberships: list, definitions: dict[int, ActivityDefinition], statuses=None
 ) -> tuple[QuerySet[EpisodeActivity], list[int]]:
-    """The open activities of episodes `user` may see, performed by one of the user's units
-    in a role the user has; and the ids of the definitions before discharge."""
-    by_role, before_discharge = _definition_ids_by_role({m.role for m in memberships})
+    """The open activities (or those of `statuses`) of episodes `user` may see, performed by
+    one of the user's units in a role the user has; and the ids of the definitions before
+    discharge."""
+    by_role, before_discharge = _definition_ids_by_role({m.role for m in memberships}, definitions)
     performs = Q(pk__in=[])
     for membership in memberships:
         performs |= Q(unit_id=membership.unit_id, definition_id__in=by_role[membership.role])
     mine = (
         EpisodeActivity.objects.filter(performs)
-        .filter(status__in=OPEN_STATUSES, due_at__isnull=False)
+        .filter(status__in=statuses or OPEN_STATUSES, due_at__isnull=False)
         .filter(episode__in=visible_episodes(user))
     )
     return mine, before_discharge
@@ -149,11 +148,12 @@ def todo_for_user(
     memberships = [m for m in user.active_memberships() if m.role in CARE_ROLES]
     if not memberships:
         return []
-    mine, before_discharge = _my_open_activities(user, memberships)
+    definitions = all_definitions()
+    mine, before_discharge = _my_open_activities(user, memberships, definitions)
     mine = mine.filter(due_at__lte=now + UPCOMING_HORIZON).filter(
         _still_possible(before_discharge, now)
     )
-    return _items(user, mine, limit=limit, now=now, request=request, keep=_can_act)
+    return _items(user, mine, definitions, limit=limit, now=now, request=request, keep=_can_act)
 
 
 def missed_for_user(
@@ -166,12 +166,17 @@ def missed_for_user(
     memberships = [m for m in user.active_memberships() if m.role in CARE_ROLES]
     if not memberships:
         return []
-    mine, before_discharge = _my_open_activities(user, memberships)
+    definitions = all_definitions()
+    # Those closed undone at discharge too (`ActivityStatus.MISSED`): they were open here.
+    mine, before_discharge = _my_open_activities(
+        user, memberships, definitions, statuses=UNDONE_STATUSES
+    )
     mine = mine.filter(due_at__lt=now)
     possible = _still_possible(before_discharge, now)
     items = _items(
         user,
         mine.exclude(possible),
+        definitions,
         limit=limit,
         now=now,
         request=request,
@@ -183,6 +188,7 @@ def missed_for_user(
 def _items(
     user: User,
     mine,
+    definitions: dict[int, ActivityDefinition],
     *,
     limit: int,
     now: dt.datetime,
@@ -199,8 +205,12 @@ def _items(
         mine = (
             mine.filter(due_at__gte=last[0]) if newest_first else mine.filter(due_at__lte=last[0])
         )
+    # The definitions from the engine's in-memory cache, not joined and built per row.
+    rows = list(mine.select_related("episode__individual"))
+    for row in rows:
+        row.definition = definitions[row.definition_id]
     rows = sorted(
-        mine.select_related("episode__individual", "definition"),
+        rows,
         # Same due time: the legal deadline first (its checks are "before" it and share it).
         key=lambda row: (
             row.due_at,
@@ -310,7 +320,7 @@ def check_off_allowed(
     """Whether `user` may check `activity` off: a manual activity, open and applicable, and
     the user works in a performing lane and role at a unit that is an active party."""
     definition = activity.definition
-    if not definition.is_manual or not activity.is_open:
+    if not definition.is_manual or activity.status not in UNDONE_STATUSES:
         return False
     memberships = memberships if memberships is not None else list(user.active_memberships())
     return any(
@@ -324,11 +334,11 @@ def check_off_allowed(
 def swimlanes(episode: Episode, user: User, *, now: dt.datetime | None = None) -> list[Swimlane]:
     """The four lanes and the individual, each with its activities and their state."""
     now = now or timezone.now()
-    activities = list(
-        EpisodeActivity.objects.filter(episode=episode)
-        .select_related("definition")
-        .order_by("definition__order")
-    )
+    definitions = all_definitions()
+    activities = list(EpisodeActivity.objects.filter(episode=episode))
+    for activity in activities:
+        activity.definition = definitions[activity.definition_id]
+    activities.sort(key=lambda activity: (activity.definition.order, activity.pk))
     party_unit_ids = set(
         Party.objects.filter(episode=episode, removed_at__isnull=True).values_list(
             "unit_id", flat=True
