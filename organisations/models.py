@@ -180,14 +180,30 @@ class User(AbstractUser):
     title = models.CharField(_("titel"), max_length=120, blank=True)
 
     def active_memberships(self, on: dt.date | None = None):
-        """This user's memberships in force on `on` (today), units included."""
+        """This user's memberships in force on `on` (today), units included.
+
+        Read once per user object and day: a request's user is made anew for each request, so
+        the start page's dozen callers share one query (issue 17). The rows are kept until a
+        membership or unit is saved or deleted anywhere in this process (`_register_changed`).
+        Iterating, `len` and `bool` use the kept rows; a further `.filter()` or `.exists()` on
+        a filtered copy reads the database, as a queryset does."""
         day = on or timezone.localdate()
-        return (
+        queryset = (
             self.memberships.filter(valid_from__lte=day)
             .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
             .filter(unit__is_active=True)
             .select_related("unit", "unit__principal")
         )
+        if self.pk is None:
+            return queryset
+        kept = self.__dict__.setdefault("_active_memberships", {})
+        found = kept.get(day)
+        if found is None or found[0] != _register_generation[0]:
+            found = (_register_generation[0], list(queryset))
+            kept[day] = found
+        queryset._result_cache = list(found[1])
+        queryset._prefetch_done = True  # type: ignore[attr-defined]
+        return queryset
 
     @property
     def is_administrator(self) -> bool:
@@ -253,3 +269,17 @@ class ApiToken(models.Model):
         key = "sam_" + secrets.token_urlsafe(32)
         token = cls.objects.create(user=user, name=name, prefix=key[:8], key_hash=cls.hash_key(key))
         return token, key
+
+
+# Bumped whenever a membership, unit or principal is saved or deleted in this process: the
+# memberships a user object keeps (`User.active_memberships`) are then read again.
+_register_generation = [0]
+
+
+def _register_changed(**_kwargs) -> None:
+    _register_generation[0] += 1
+
+
+for _model in (Membership, Unit, Principal):
+    models.signals.post_save.connect(_register_changed, sender=_model, weak=False)
+    models.signals.post_delete.connect(_register_changed, sender=_model, weak=False)
