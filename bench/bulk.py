@@ -39,14 +39,16 @@ def _json(value):
 
 
 class Table:
-    """One table's bulk writer. `columns` must name every concrete column of `model`."""
+    """One table's bulk writer. `columns` must name every concrete column of `model` that is
+    not nullable (a nullable one left out is written as NULL: a column added by another
+    module does not stop the generator)."""
 
     def __init__(self, model: type[models.Model], columns: list[str]):
         self.model = model
         self.columns = columns
         self.name = model._meta.db_table
         fields = {f.column: f for f in model._meta.concrete_fields}
-        missing = set(fields) - set(columns)
+        missing = {c for c in set(fields) - set(columns) if not fields[c].null}
         unknown = set(columns) - set(fields)
         if missing or unknown:
             raise RuntimeError(

@@ -28,6 +28,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from bench.builder import EpisodeBuilder
@@ -183,8 +184,10 @@ class _Generator:
         per_year: int,
         batch_episodes: int,
         log,
+        process_days: float | None = 90,
     ):
         self.years, self.seed, self.end, self.scale = years, seed, end, scale
+        self.process_days = process_days
         self.per_year, self.batch_episodes, self.log = per_year, batch_episodes, log
         self.rng = random.Random(seed)
         self.ids = IdAllocator()
@@ -235,17 +238,14 @@ class _Generator:
                 f" totalt {time.monotonic() - started:.0f} s)"
             )
         reset_sequences(big)
-        if connection.vendor == "sqlite":
-            # PostgreSQL's tables were analysed after the index rebuild; SQLite keeps no
-            # statistics until told, and plans the inbox and worklist poorly without them.
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
         self.log(f"Index klara efter {time.monotonic() - started:.0f} s")
         derived = self.derive_process_state()
         self.log(
-            f"Processmotorns aktiviteter för {derived} pågående vårdtillfällen efter"
+            f"Processmotorns aktiviteter för {derived} vårdtillfällen efter"
             f" {time.monotonic() - started:.0f} s"
         )
+        vacuum_analyze()
+        self.log(f"VACUUM (ANALYZE) klar efter {time.monotonic() - started:.0f} s")
         report.seconds = time.monotonic() - started
         report.counts = {
             "enheter": len(units),
@@ -558,30 +558,60 @@ class _Generator:
                 readmissions[day].append(person)
 
     def derive_process_state(self) -> int:
-        """Let the process engine build the activities of the active episodes, as it would have
-        from their events (bulk rows bypass `episodes.events.record` and so its subscribers).
-        Ended episodes get none: their activities would only be history."""
+        """Let the process engine build the activities, as the live product would have them:
+        every event of each episode replayed through the engine in time order
+        (`process.engine.replay`; bulk rows bypass `episodes.events.record` and so its
+        subscribers), for the active episodes and those ended within `process_days` of the
+        end (None: all). Then one sweep at the end time, as the periodic sweeper would have
+        left the table. The activity log is not written (no page reads it at scale)."""
         try:
-            from process.engine import instantiate
-            from process.models import EpisodeProcess
+            from process.engine import current_version, replay
+            from process.models import EpisodeActivity, EpisodeProcess
+            from process.sweeper import sweep
         except ImportError:
             return 0
-        pending = Episode.objects.filter(
-            state__in=[EpisodeState.ADMITTED, EpisodeState.READY]
-        ).exclude(id__in=EpisodeProcess.objects.values("episode_id"))
+        version = current_version()
+        pending = Episode.objects.exclude(id__in=EpisodeProcess.objects.values("episode_id"))
+        if self.process_days is not None:
+            since = self.end - dt.timedelta(days=self.process_days)
+            pending = pending.filter(Q(ended_at__isnull=True) | Q(ended_at__gte=since))
+        ids = list(pending.order_by("id").values_list("id", flat=True))
+        units = {unit.id: unit for unit in Unit.objects.all()}
         count = 0
-        for episode in pending.select_related("individual", "ward").iterator(chunk_size=200):
+        for offset in range(0, len(ids), 500):
+            chunk = ids[offset : offset + 500]
+            episodes = Episode.objects.in_bulk(chunk)
+            history: dict[int, list[Event]] = defaultdict(list)
+            for event in Event.objects.filter(episode_id__in=chunk).order_by("occurred_at", "id"):
+                event.unit = units.get(event.unit_id) if event.unit_id else None
+                event.actor_unit = units.get(event.actor_unit_id) if event.actor_unit_id else None
+                history[event.episode_id].append(event)
+            parties: dict[int, list[tuple]] = defaultdict(list)
+            for episode_id, unit_id, role, added, removed in (
+                Party.objects.filter(episode_id__in=chunk)
+                .order_by("id")
+                .values_list("episode_id", "unit_id", "role", "added_at", "removed_at")
+            ):
+                parties[episode_id].append((units[unit_id], role, added, removed))
+            processes, activities = [], []
+            for pk in chunk:
+                episode = episodes[pk]
+                processes.append(
+                    EpisodeProcess(
+                        episode_id=pk, version_id=version.id, started_at=episode.admitted_at
+                    )
+                )
+                activities += replay(episode, history[pk], parties[pk], version)
             with transaction.atomic():
-                instantiate(episode, None)
-            count += 1
+                EpisodeProcess.objects.bulk_create(processes, batch_size=2000)
+                EpisodeActivity.objects.bulk_create(activities, batch_size=2000)
+            count += len(chunk)
+            if offset and offset % 5000 == 0:
+                self.log(f"  … aktiviteter för {count} vårdtillfällen")
+        swept = sweep(now=self.end)
         self.stats["process_episodes"] = count
-        if connection.vendor == "postgresql" and not connection.in_atomic_block:
-            # Fresh statistics and visibility map for the activity table, so the overdue
-            # count is an index-only scan from the start (as autovacuum would make it later).
-            from process.models import EpisodeActivity
-
-            with connection.cursor() as cursor:
-                cursor.execute(f"VACUUM ANALYZE {EpisodeActivity._meta.db_table}")
+        self.stats["swept_overdue"] = swept.overdue
+        self.log(f"Svep vid slutet: {swept.overdue} försenade, {swept.candidates} kandidater")
         return count
 
     def shape(self) -> dict:
@@ -634,6 +664,49 @@ def measure_shape(episodes) -> dict:
     }
 
 
+def vacuum_analyze() -> None:
+    """Fresh planner statistics, and on PostgreSQL the visibility map too, so index-only scans
+    need no heap fetches: what autovacuum (on in production, see README) does after a load.
+    A freshly loaded table was never vacuumed; measuring it so measures a database no
+    running region has."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            if connection.in_atomic_block:
+                raise RuntimeError("VACUUM cannot run inside a transaction")
+            cursor.execute("VACUUM (ANALYZE)")
+        else:
+            cursor.execute("ANALYZE")
+
+
+def derive_process(
+    *, end: dt.datetime | None = None, process_days: float | None = 90, log=lambda line: None
+) -> int:
+    """Build (again) the process state of an existing history: drop the process rows, replay
+    (`_Generator.derive_process_state`), vacuum. For a history generated before the engine's
+    replay existed, or to compare engine versions on the same episodes."""
+    from process.models import ActivityLog, DeviationCandidate, EpisodeActivity, EpisodeProcess
+
+    end = (end or timezone.now()).astimezone(UTC).replace(second=0, microsecond=0)
+    generator = _Generator(
+        years=0,
+        seed=0,
+        end=end,
+        scale="full",
+        per_year=0,
+        batch_episodes=0,
+        log=log,
+        process_days=process_days,
+    )
+    with transaction.atomic():
+        DeviationCandidate.objects.all().delete()
+        ActivityLog.objects.all().delete()
+        EpisodeActivity.objects.all().delete()
+        EpisodeProcess.objects.all().delete()
+    count = generator.derive_process_state()
+    vacuum_analyze()
+    return count
+
+
 def generate_history(
     *,
     years: float = 1,
@@ -643,6 +716,7 @@ def generate_history(
     episodes_per_year: int | None = None,
     batch_episodes: int = 5000,
     log=lambda line: None,
+    process_days: float | None = 90,
 ) -> GenerationReport:
     """Generate `years` of history up to `end` (now) into the default database.
 
@@ -659,5 +733,6 @@ def generate_history(
         per_year=per_year,
         batch_episodes=batch_episodes,
         log=log,
+        process_days=process_days,
     )
     return generator.run()

@@ -39,7 +39,26 @@ def machine() -> dict:
         "memory": memory,
         "python": platform.python_version(),
         "load_average": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
+        "load_averages": load_averages(),
     }
+
+
+def load_averages() -> list[float] | None:
+    """The machine's load average over 1, 5 and 15 minutes (other engineers' work included)."""
+    return [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg") else None
+
+
+def load_text(document: dict) -> str:
+    """ "belastning vid start 1.2 (5 min 0.9), vid slut 2.0" for a results document."""
+    m = document["machine"]
+    start = m.get("load_averages") or [m.get("load_average") or 0.0, None, None]
+    text = f"belastning vid start {start[0]:.1f}"
+    if start[1] is not None:
+        text += f" (5 min {start[1]:.1f})"
+    end = document.get("load_at_end")
+    if end:
+        text += f", vid slut {end[0]:.1f}"
+    return text
 
 
 def database_summary() -> dict:
@@ -91,12 +110,15 @@ def format_table(document: dict) -> str:
             ",", " "
         ),
         "",
-        "| fall | p50 ms | p95 ms | max ms | SQL-frågor | golv p50 ms | kvot | mål | |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| fall | p50 ms | p95 ms | max ms | SQL-frågor | CPU ms | SQL ms | golv p50 ms | kvot"
+        " | mål | |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in document["results"]:
         if r["status"] == "missing":
-            lines.append(f"| {r['label']} | – | – | – | – | – | – | – | saknas: {r['note']} |")
+            lines.append(
+                f"| {r['label']} | – | – | – | – | – | – | – | – | – | saknas: {r['note']} |"
+            )
             continue
         meets = r["meets_target"]
         first_pass = r["extra"].get("first_pass_ms")
@@ -113,7 +135,8 @@ def format_table(document: dict) -> str:
         status = "" if r["status"] == "ok" else f" **{r['status']}** {r['note']}"
         lines.append(
             f"| {r['label']} | {_fmt(r['p50'])} | {_fmt(r['p95'])} | {_fmt(r['max'])} |"
-            f" {_fmt(r['queries'])} |"
+            f" {_fmt(r['queries'])} | {_fmt(r['extra'].get('cpu_ms'))} |"
+            f" {_fmt(r['extra'].get('sql_ms'))} |"
             f" {_fmt(r['floor_p50'], 2)} | {_fmt(r['ratio'])} | {target_text} | {verdict}{status} |"
         )
     return "\n".join(lines)

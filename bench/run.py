@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import statistics
 import threading
 import time
@@ -27,7 +28,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from bench.report import ACTIVE, database_summary, machine
+from bench.report import ACTIVE, database_summary, load_averages, machine
 from bench.world import fictional_identifier
 from core.timerules import local_date
 from episodes.models import Episode, Event, Message, Party
@@ -113,14 +114,24 @@ def _floor(result: Result, statements: list[tuple[str, list]], runs: int) -> Non
         result.ratio = round(result.p50 / result.floor_p50, 1)
 
 
-# -- what the benchmarks act on: the busiest unit, its users, a long timeline ---------------------
+# -- what the benchmarks act on: named units, their users, a long timeline ------------------------
+
+
+# The units every case acts on, by name, so runs on different databases compare (issue 17: the
+# "busiest" unit differed between histories). Needs assessment of Göteborg's largest area and a
+# medicine ward of the largest hospital; the second name of a kind is for the small register.
+# BENCH_UNIT / BENCH_WARD name others.
+BENCH_UNITS: dict[str, tuple[str, ...]] = {
+    UnitKind.NEEDS_ASSESSMENT: ("Biståndshandläggning Centrum",),
+    UnitKind.WARD: ("Medicinavdelning 2, Sjukhuset Öst", "Medicinavdelning 1, Sjukhuset Öst"),
+}
 
 
 @dataclass
 class Scene:
-    unit: Unit  # the busiest needs-assessment unit (most active episodes)
+    unit: Unit  # the named needs-assessment unit (`BENCH_UNITS`)
     assessor: User
-    ward: Unit  # the busiest ward
+    ward: Unit  # the named ward
     nurse: User
     manager: User
     episode: Episode  # the episode with the longest timeline the assessor may read
@@ -128,17 +139,13 @@ class Scene:
     now: dt.datetime
 
 
-def _busiest(kind: str) -> Unit:
-    unit_id = (
-        Party.objects.filter(unit__kind=kind, removed_at__isnull=True, episode__state__in=ACTIVE)
-        .values("unit_id")
-        .annotate(n=Count("id"))
-        .order_by("-n")
-        .values_list("unit_id", flat=True)
-        .first()
-    )
-    assert unit_id is not None, "the history has no unit with episodes"
-    return Unit.objects.get(pk=unit_id)
+def _named(kind: str) -> Unit:
+    override = os.environ.get("BENCH_WARD" if kind == UnitKind.WARD else "BENCH_UNIT")
+    for name in (override,) if override else BENCH_UNITS[kind]:
+        unit = Unit.objects.filter(kind=kind, name=name).first()
+        if unit is not None:
+            return unit
+    raise RuntimeError(f"the history has no unit named {BENCH_UNITS[kind]} ({kind})")
 
 
 def _required(pk: int | None) -> int:
@@ -155,8 +162,8 @@ def _member(unit: Unit, *roles: str) -> User:
 
 
 def build_scene() -> Scene:
-    unit = _busiest(UnitKind.NEEDS_ASSESSMENT)
-    ward = _busiest(UnitKind.WARD)
+    unit = _named(UnitKind.NEEDS_ASSESSMENT)
+    ward = _named(UnitKind.WARD)
     now = timezone.now()
     recent = now - dt.timedelta(days=60)
     candidates = (
@@ -168,7 +175,7 @@ def build_scene() -> Scene:
         Event.objects.filter(episode_id__in=list(candidates))
         .values("episode_id")
         .annotate(n=Count("id"))
-        .order_by("-n")
+        .order_by("-n", "episode_id")
         .values_list("episode_id", flat=True)
         .first()
     )
@@ -214,7 +221,15 @@ def _page_case(
         client.get(url, **headers)
     result.queries = len(captured)
     result.extra["bytes"] = len(response.content)
-    _fill(result, _timed(lambda: client.get(url, **headers), runs))
+    # Core time of one request: this process's CPU (Python) and the database's time for the
+    # request's statements (wall time at the server, an upper bound of its CPU). For the
+    # scale-out projection in docs/performance.md.
+    result.extra["sql_ms"] = round(
+        sum(float(q["time"]) for q in captured.captured_queries) * 1000, 1
+    )
+    cpu_started = time.process_time()
+    _fill(result, _timed(lambda: client.get(url, **headers), runs, warmup=0))
+    result.extra["cpu_ms"] = round((time.process_time() - cpu_started) * 1000 / runs, 1)
     _floor(result, floor, runs)
     return result
 
@@ -547,9 +562,9 @@ def case_admissions(scene: Scene, clients: int, per_client: int) -> Result:
 
 
 def discharge_benchmark_admissions() -> int:
-    """The admissions case makes real episodes at the busiest ward; discharge them again
+    """The admissions case makes real episodes at the named ward; discharge them again
     through the action, so repeated runs do not pile active episodes onto the units whose
-    pages the other cases measure (they would become the busiest by the benchmark's doing)."""
+    pages the other cases measure (their lists would grow by the benchmark's doing)."""
     from episodes import actions
 
     nurses: dict[int, User] = {}
@@ -645,6 +660,7 @@ def run_suite(
 ) -> dict:
     """Run every case (or those named in `only`) against the current database; returns the
     results document."""
+    started_on = machine()
     scene = build_scene()
     log(
         f"Enhet: {scene.unit.name}; avdelning: {scene.ward.name}; vårdtillfälle"
@@ -728,7 +744,8 @@ def run_suite(
         if not only or name in only:
             add(case())
     return {
-        "machine": machine(),
+        "machine": started_on,
+        "load_at_end": load_averages(),
         "database": database_summary(),
         "at": timezone.now().isoformat(timespec="seconds"),
         "scene": {

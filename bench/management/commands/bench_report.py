@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from bench.load import format_load
-from bench.report import RESULTS_DIR, format_table
+from bench.report import RESULTS_DIR, format_table, load_text
 
 START, END = "<!-- bench:results -->", "<!-- /bench:results -->"
 ORDER = ["postgresql-10y", "postgresql-1y", "sqlite-1y", "sqlite-10y"]
@@ -15,6 +15,13 @@ ORDER = ["postgresql-10y", "postgresql-1y", "sqlite-1y", "sqlite-10y"]
 
 class Command(BaseCommand):
     help = "Skriver de senaste mätresultaten (bench/results) till docs/performance.md."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--print",
+            action="store_true",
+            help="Skriv också tabellerna, med varje måls utfall, till standard ut.",
+        )
 
     def handle(self, *args, **options):
         parts = []
@@ -25,7 +32,7 @@ class Command(BaseCommand):
                 m = document["machine"]
                 parts.append(
                     f"### {label}\n\nMaskin: {m['cpu']}, {m['cores']} kärnor, {m['memory']},"
-                    f" Python {m['python']}, belastning vid start {m['load_average']:.1f}.\n"
+                    f" Python {m['python']}, {load_text(document)}.\n"
                 )
                 parts.append(format_table(document) + "\n")
             load = RESULTS_DIR / f"load-{label}.json"
@@ -36,4 +43,6 @@ class Command(BaseCommand):
         block = f"{START}\n" + "\n".join(parts) + f"\n{END}"
         text = re.sub(re.escape(START) + ".*?" + re.escape(END), lambda _: block, text, flags=re.S)
         doc.write_text(text)
+        if options["print"]:
+            self.stdout.write("\n".join(parts))
         self.stdout.write(f"{doc} uppdaterad ({len(parts)} block).")

@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 
-from bench.generator import generate_history
+from bench.generator import derive_process, generate_history
 from episodes.models import Episode
 
 
@@ -29,12 +29,45 @@ class Command(BaseCommand):
             help="Historiken slutar här (ISO-tid, standard nu); samma värde ger samma data.",
         )
         parser.add_argument(
+            "--process-days",
+            default="90",
+            help=(
+                "Processmotorns aktiviteter för pågående vårdtillfällen och för dem som"
+                " avslutats inom så många dagar före slutet (standard 90; 'all': alla)."
+            ),
+        )
+        parser.add_argument(
+            "--process-only",
+            action="store_true",
+            help="Bygg bara om processmotorns aktiviteter för den historik som finns.",
+        )
+        parser.add_argument(
             "--force",
             action="store_true",
             help="Lägg till även om databasen redan har vårdtillfällen.",
         )
 
-    def handle(self, *args, years, seed, scale, episodes_per_year, end, force, **options):
+    def handle(
+        self,
+        *args,
+        years,
+        seed,
+        scale,
+        episodes_per_year,
+        end,
+        force,
+        process_days,
+        process_only,
+        **options,
+    ):
+        days = None if process_days == "all" else float(process_days)
+        if process_only:
+            end_at = dt.datetime.fromisoformat(end) if end else None
+            count = derive_process(
+                end=end_at, process_days=days, log=lambda line: self.stdout.write(line)
+            )
+            self.stdout.write(f"Processmotorns aktiviteter för {count} vårdtillfällen.")
+            return
         if Episode.objects.exists() and not force:
             raise CommandError(
                 "Databasen har redan vårdtillfällen; använd en tom databas eller --force."
@@ -51,6 +84,7 @@ class Command(BaseCommand):
             end=end_at,
             scale=scale,
             episodes_per_year=episodes_per_year,
+            process_days=days,
             log=(lambda line: self.stdout.write(line)) if verbose else (lambda line: None),
         )
         for line in report.lines():

@@ -24,12 +24,19 @@ class Command(BaseCommand):
         )
         parser.add_argument("--per-client", type=int, default=50, help="Inskrivningar per klient.")
         parser.add_argument(
+            "--quick",
+            action="store_true",
+            help="För utvecklare: 10 upprepningar, 3 tunga, 2 klienter × 15 inskrivningar.",
+        )
+        parser.add_argument(
             "--only",
             default="",
             help="Kommaseparerade fall; de ersätter samma fall i resultatfilen.",
         )
 
-    def handle(self, *args, label, runs, heavy_runs, clients, per_client, only, **options):
+    def handle(self, *args, label, runs, heavy_runs, clients, per_client, only, quick, **options):
+        if quick:
+            runs, heavy_runs, clients, per_client = 10, 3, 2, 15
         if not Episode.objects.exists():
             raise CommandError("Databasen är tom: kör först generate_history.")
         document = run_suite(
