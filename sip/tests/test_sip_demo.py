@@ -36,3 +36,23 @@ def test_the_demo_has_sips_in_every_state_in_and_outside_stays_in_several_areas(
     count = Sip.objects.count()
     call_command("seed_sip_demo")  # a second run changes nothing
     assert Sip.objects.count() == count
+
+
+def test_the_demo_has_a_coordinated_care_plan_requests_and_own_words(org):
+    from organisations.models import UnitKind
+    from sip.models import OwnWords, SipKind, SipRequest
+    from tests.factories import make_individual
+
+    for index, unit in enumerate(Unit.objects.filter(area__name__in=["Centrum", "Partille"])):
+        role = Role.NEEDS_ASSESSOR if unit.lane == "social_services" else Role.NURSE
+        make_user(f"demo{index}", unit, role)
+    for identifier in TEST_IDENTIFIERS[:3]:
+        make_individual(org, identifier)  # at home in Partille, no SIP yet
+    call_command("seed_sip_demo")
+    plan = Sip.objects.get(kind=SipKind.COORDINATED_CARE_PLAN)
+    assert plan.state == SipState.ACTIVE and plan.episode.is_compulsory_care
+    assert plan.started_unit.kind == UnitKind.PSYCHIATRIC_OUTPATIENT
+    assert plan.plan_version == 1
+    assert set(SipRequest.objects.values_list("kind", flat=True)) == {"care", "sip"}
+    assert SipRequest.objects.filter(from_unit__isnull=True).count() == 1
+    assert OwnWords.objects.count() == 1

@@ -7,6 +7,13 @@
    SIP started by a needs assessor, home health care or a health centre, in every state:
    declined, without SIP, invited, a plan with its follow-up ahead, one overdue, one followed
    up, one closed.
+3. Compulsory psychiatric care (LPT/LRV): a stay at a psychiatric ward moving to compulsory
+   outpatient care, with a coordinated care plan (samordnad vårdplan) led by the psychiatric
+   outpatient clinic: invited, the meeting held, the plan written.
+4. Requests outside a stay: a care request (vårdbegäran) from a health centre to home health
+   care, a SIP request from psychiatric outpatient care to social services, and a citizen's
+   "Jag vill ha en SIP"; and the individual's own words ("Det som är viktigt för mig") on one
+   SIP, as the citizen portal writes them.
 
 Idempotent: a database that already has SIPs is left as it is. Fictional people only.
 """
@@ -87,8 +94,9 @@ class Command(BaseCommand):
             return
         clock = Clock()
         with mock.patch("django.utils.timezone.now", lambda: clock.now), transaction.atomic():
-            made = self._in_stays(clock) + self._outside(clock)
-        self.stdout.write(f"Skapade {made} SIP.")
+            made = self._in_stays(clock) + self._outside(clock) + self._care_plan(clock)
+            requests = self._requests(clock)
+        self.stdout.write(f"Skapade {made} SIP och {requests} förfrågningar.")
 
     # -- in stays ------------------------------------------------------------------------------
 
@@ -160,6 +168,170 @@ class Command(BaseCommand):
                 made += 1
             except ActionError as error:
                 self.stderr.write(f"Skipped one demo SIP: {error.message}")
+        return made
+
+    # -- compulsory care: the coordinated care plan -------------------------------------------
+
+    def _care_plan(self, clock: Clock) -> int:
+        from episodes.actions import AdmissionInput, do_admit
+
+        clinic = Unit.objects.filter(kind=UnitKind.PSYCHIATRIC_OUTPATIENT).order_by("name").first()
+        # A psychiatric ward when the register has one (the full register), else a ward.
+        wards = sorted(
+            Unit.objects.filter(kind=UnitKind.WARD, is_active=True),
+            key=lambda w: (not w.name.startswith("Psykiatri"), w.name),
+        )
+        ward = next((w for w in wards if staff_at(w) is not None), None)
+        if clinic is None or ward is None or clinic.area is None:
+            return 0
+        social = Unit.objects.filter(area=clinic.area, kind=UnitKind.NEEDS_ASSESSMENT).first()
+        ward_user, clinic_user = staff_at(ward), staff_at(clinic)
+        if ward_user is None or clinic_user is None or social is None:
+            return 0
+        number = self._identity_numbers(len(OUTSIDE) + 1)[-1]
+        start = clock.now - dt.timedelta(days=8)
+        try:
+            with clock.at(start):
+                episode = do_admit(
+                    ward_user,
+                    ward,
+                    AdmissionInput(
+                        identifier=number,
+                        given_name="Tove",
+                        family_name="Lindqvist",
+                        admitted_at=start,
+                        may_need_help=True,
+                        estimated_discharge_date=timezone.localdate(start) + dt.timedelta(days=14),
+                        is_compulsory_care=True,
+                        concerned_units=[clinic, social],
+                        send_admission_notice=True,
+                        individual_defaults={
+                            "municipality": clinic.area.municipality,
+                            "residence_area": clinic.area,
+                        },
+                    ),
+                )
+            t = start + dt.timedelta(days=1)
+            with clock.at(t):
+                plan = actions.do_start_sip(
+                    clinic_user,
+                    episode=episode,
+                    note="Övergång till öppen psykiatrisk tvångsvård (LPT) planeras.",
+                    acting_unit=clinic,
+                )
+                meeting_at = t + dt.timedelta(days=2)
+                actions.do_invite(
+                    clinic_user,
+                    plan,
+                    actions.InvitationInput(
+                        units=[social, ward],
+                        meeting_form=MeetingForm.IN_PERSON,
+                        meeting_at=meeting_at,
+                        place=f"{ward.name}, konferensrummet",
+                    ),
+                    acting_unit=clinic,
+                )
+            with clock.at(meeting_at + dt.timedelta(hours=1)):
+                actions.do_record_meeting(
+                    clinic_user, plan, list(plan.participants.all()), acting_unit=clinic
+                )
+                region = clinic.principal
+                actions.do_save_plan(
+                    clinic_user,
+                    plan,
+                    actions.PlanInput(
+                        what_matters="Att få bo i min lägenhet och träffa min syster.",
+                        needs="Regelbunden kontakt med psykiatrin, stöd i vardagen.",
+                        goals="Stabil vardag utan ny inläggning.",
+                        actions=[
+                            actions.ActionInput(
+                                description="Öppen psykiatrisk tvångsvård: besök varje vecka "
+                                "och läkemedel enligt villkoren i förvaltningsrättens beslut",
+                                principal=region,
+                                unit=clinic,
+                            ),
+                            actions.ActionInput(
+                                description="Boendestöd två gånger i veckan",
+                                principal=social.principal,
+                                unit=social,
+                            ),
+                        ],
+                        lead_principal=region,
+                        follow_up_date=timezone.localdate(meeting_at) + dt.timedelta(days=21),
+                        individual_part="Kommer till mottagningen på tisdagar.",
+                    ),
+                    base_version=0,
+                    acting_unit=clinic,
+                )
+        except ActionError as error:
+            self.stderr.write(f"Skipped the demo care plan: {error.message}")
+            return 0
+        return 1
+
+    # -- requests outside a stay, and the individual's own words -------------------------------
+
+    def _requests(self, clock: Clock) -> int:
+        from sip import citizen, inbox
+
+        made = 0
+        partille = Area.objects.filter(name="Partille").first()
+        people = list(
+            Individual.objects.filter(residence_area=partille, sips__isnull=True).order_by(
+                "family_name", "given_name"
+            )[:3]
+        )
+        health_centre = Unit.objects.filter(name="Vårdcentralen Partille").first()
+        home_care = Unit.objects.filter(name="Hemsjukvård Partille").first()
+        clinic = Unit.objects.filter(kind=UnitKind.PSYCHIATRIC_OUTPATIENT).order_by("name").first()
+        social = Unit.objects.filter(name="Biståndshandläggning Partille").first()
+        try:
+            if len(people) >= 1 and health_centre and home_care and staff_at(health_centre):
+                with clock.at(clock.now - dt.timedelta(days=1)):
+                    inbox.do_send_request(
+                        staff_at(health_centre),
+                        kind="care",
+                        individual=people[0],
+                        to_units=[home_care],
+                        text="Såromläggning på underbenet tre gånger i veckan, från måndag.",
+                        acting_unit=health_centre,
+                    )
+                made += 1
+            if len(people) >= 2 and clinic and social and staff_at(clinic):
+                with clock.at(clock.now - dt.timedelta(hours=5)):
+                    inbox.do_send_request(
+                        staff_at(clinic),
+                        kind="sip",
+                        individual=people[1],
+                        to_units=[social],
+                        text="Behöver samordning mellan psykiatrin och socialtjänsten: "
+                        "boendestöd och sysselsättning.",
+                        acting_unit=clinic,
+                    )
+                made += 1
+            if len(people) >= 3:
+                citizen.request_sip(
+                    citizen_identifier=people[2].identifier,
+                    citizen_name=people[2].full_name,
+                    as_representative=False,
+                    text="Jag vill att vårdcentralen och hemtjänsten pratar med varandra.",
+                )
+                made += 1
+            planned = (
+                Sip.objects.filter(episode__isnull=True, state="active", kind="sip")
+                .order_by("started_at")
+                .first()
+            )
+            if planned is not None:
+                citizen.record_own_words(
+                    planned.public_id,
+                    citizen_identifier=planned.individual.identifier,
+                    citizen_name=planned.individual.full_name,
+                    as_representative=False,
+                    text="Att jag får fortsätta sjunga i kören på torsdagar, och att ni ringer "
+                    "innan ni kommer.",
+                )
+        except ActionError as error:
+            self.stderr.write(f"Skipped a demo request: {error.message}")
         return made
 
     def _identity_numbers(self, count: int) -> list[str]:
