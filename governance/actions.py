@@ -963,17 +963,16 @@ def do_ask_about_document(actor: User, document: GoverningDocument, text: str) -
     )
     recipients = owner_addresses(document)
     # Whom it concerns and a link; the question itself is read in Samsyn.
+    link = absolute_url(reverse("governance:document", args=[document.public_id]))
     notify(
         recipients,
         _("Samsyn: en fråga om ”%(title)s”") % {"title": document.title[:120]},
         _(
             "Någon har ställt en fråga om hur dokumentet ”%(title)s” ska tolkas. Som dess ägare "
-            "besvarar ni den i Samsyn, och svaret publiceras vid dokumentet:\n\n%(link)s\n"
+            "besvarar ni den i Samsyn, och svaret publiceras vid dokumentet:"
         )
-        % {
-            "title": document.title,
-            "link": absolute_url(reverse("governance:document", args=[document.public_id])),
-        },
+        % {"title": document.title}
+        + f"\n\n{link}\n",
     )
     _record(
         actor,

@@ -82,7 +82,7 @@ class ActivityForm(KeyedForm):
 def _source_choices() -> list:
     groups: dict[str, list[tuple[str, str]]] = {}
     for source in SOURCES:
-        groups.setdefault(source.group, []).append((source.key, source.name))
+        groups.setdefault(str(source.group), []).append((source.key, source.name))
     return [("", _("Inget"))] + list(groups.items())
 
 

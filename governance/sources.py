@@ -17,7 +17,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from competence.coverage import coverage
 from competence.filters import parse_filters as parse_coverage_filters
@@ -44,7 +46,7 @@ class Source:
     # The figure for GET-style filters and a period (a share as 0–1); raises ActionError on a
     # filter value that names nothing.
     read: Callable[[Mapping[str, str], Period], float | None]
-    group: str  # the heading of the choice list
+    group: str | Promise  # the heading of the choice list
 
     def check(self, params: Mapping[str, str]) -> None:
         """Refuses a filter value that names nothing (the owner's own parsing)."""
@@ -68,7 +70,7 @@ def _indicator_source(indicator: Indicator) -> Source:
         indicator.higher_is_better,
         ("principal", "municipality", "area", "unit", "lane", "unit_area"),
         read,
-        "Statistik",
+        gettext_lazy("Statistik"),
     )
 
 
@@ -123,7 +125,7 @@ SOURCES: list[Source] = [_indicator_source(i) for i in INDICATORS] + [
         False,
         ("area", "category"),
         _read_deviations,
-        "Avvikelser",
+        gettext_lazy("Avvikelser"),
     ),
     Source(
         TRAINING_COVERAGE,
@@ -132,7 +134,7 @@ SOURCES: list[Source] = [_indicator_source(i) for i in INDICATORS] + [
         True,
         ("area", "principal", "unit", "lane", "role"),
         _read_coverage,
-        "Kompetens",
+        gettext_lazy("Kompetens"),
     ),
 ]
 BY_KEY: dict[str, Source] = {s.key: s for s in SOURCES}
