@@ -68,6 +68,8 @@ PAGES: dict[str, str] = {
     "admin:core_*": NONE,
     "admin:django_tasks_database_*": NONE,  # job rows: task names and ids, no patient data
     "admin:indicators_*": NONE,
+    # Min planering's reads by citizens and its representations name individuals (logged)
+    "admin:portal_*": READ,
     # Only models whose admin has search_fields answer here, and only for fields an admin's
     # autocomplete_fields names: none names an individual.
     "admin:autocomplete": NONE,

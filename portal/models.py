@@ -143,6 +143,8 @@ class RepresentationEvent(models.Model):
     data = models.JSONField(default=dict)
 
     class Meta:
+        verbose_name = _("händelse för företrädare")
+        verbose_name_plural = _("händelser för företrädare")
         ordering = ["at", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -176,6 +178,8 @@ class CitizenRead(models.Model):
     detail = models.CharField(max_length=300, blank=True)
 
     class Meta:
+        verbose_name = _("läsning i Min planering")
+        verbose_name_plural = _("läsningar i Min planering")
         ordering = ["-at", "-id"]
         indexes = [
             # "Vem har läst mina uppgifter": one individual's reads, newest first.
