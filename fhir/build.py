@@ -151,6 +151,7 @@ def encounter(episode: Episode) -> dict:
     data: dict = {
         "resourceType": "Encounter",
         "id": str(episode.public_id),
+        "meta": {"lastUpdated": instant(episode.updated_at)},
         "status": encounter_status(episode),
         "class": {"system": ACT_CODE, "code": "IMP", "display": "inpatient encounter"},
         "subject": ref("Patient", episode.individual.public_id, episode.individual.full_name),
@@ -194,6 +195,7 @@ def task(activity: EpisodeActivity, now: dt.datetime | None = None) -> dict:
     data: dict = {
         "resourceType": "Task",
         "id": str(activity.public_id),
+        "meta": {"lastUpdated": instant(activity.updated_at)},
         "status": TASK_STATUS[ActivityStatus(activity.status)],
         "businessStatus": {
             "coding": [
@@ -311,6 +313,7 @@ def care_plan(sip: Sip, version=None) -> dict:
     data: dict = {
         "resourceType": "CarePlan",
         "id": str(sip.public_id),
+        "meta": {"lastUpdated": instant(sip.updated_at)},
         "status": CAREPLAN_STATUS[SipState(sip.state)],
         "intent": "plan",
         "category": [

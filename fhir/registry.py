@@ -9,6 +9,7 @@ user's is answered exactly like one that does not exist (404), and the attempt i
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from audit.access import individual_for_review
 from audit.log import log_access, log_access_many, log_individuals_many
 from audit.models import AccessLog
 from core.errors import ActionError
+from core.timerules import start_of_local_day
 from episodes.access import (
     get_episode_for_user,
     get_individual_for_user,
@@ -89,6 +91,52 @@ def unknown_code(name: str, value: str, allowed) -> FhirError:
         % {"value": value, "name": name, "allowed": ", ".join(sorted(allowed))},
         expression=name,
     )
+
+
+DATE_PREFIXES = ("eq", "gt", "ge", "lt", "le")
+
+
+def date_filter(name: str, value: str, field_name: str) -> Q:
+    """A FHIR date parameter (`ge2026-12-01`, `gt2026-12-01T10:00:00Z`, `2026-12-01`) as a
+    filter on `field_name`. A date alone is the Stockholm calendar day; a time must carry its
+    offset (or Z). Several values (`_lastUpdated=ge…&…`) are not taken: one range end each."""
+    text = value.strip()
+    prefix = text[:2] if text[:2] in DATE_PREFIXES else "eq"
+    text = text[2:] if text[:2] in DATE_PREFIXES else text
+    try:
+        if "T" in text:
+            moment = dt.datetime.fromisoformat(text)
+            if moment.tzinfo is None:
+                raise ValueError(text)
+            start = end = moment
+            end_exclusive = False
+        else:
+            day = dt.date.fromisoformat(text)
+            start = start_of_local_day(day)
+            end = start_of_local_day(day + dt.timedelta(days=1))
+            end_exclusive = True
+    except ValueError:
+        raise FhirError(
+            400,
+            "value",
+            _(
+                "%(name)s ska vara ett datum (ÅÅÅÅ-MM-DD) eller en tidpunkt med tidszon, "
+                "med prefixet eq, gt, ge, lt eller le."
+            )
+            % {"name": name},
+            expression=name,
+        ) from None
+    if prefix == "ge":
+        return Q(**{f"{field_name}__gte": start})
+    if prefix == "gt":
+        return Q(**{f"{field_name}__gte" if end_exclusive else f"{field_name}__gt": end})
+    if prefix == "lt":
+        return Q(**{f"{field_name}__lt": start})
+    if prefix == "le":
+        return Q(**{f"{field_name}__lt" if end_exclusive else f"{field_name}__lte": end})
+    if end_exclusive:
+        return Q(**{f"{field_name}__gte": start, f"{field_name}__lt": end})
+    return Q(**{field_name: start})
 
 
 def granting_unit(path: str, context: Context) -> Subquery:
@@ -262,6 +310,8 @@ def _encounters(context: Context, params: dict[str, str]) -> QuerySet:
     rows = _episode_filters(_by_id(rows, params), params)
     if "status" in params:
         rows = rows.filter(_encounter_status_filter(params["status"]))
+    if "_lastUpdated" in params:
+        rows = rows.filter(date_filter("_lastUpdated", params["_lastUpdated"], "updated_at"))
     return rows.annotate(granting_unit_id=granting_unit("pk", context))
 
 
@@ -285,6 +335,7 @@ ENCOUNTER = ResourceType(
         "patient": ("reference", "Patient/id"),
         "subject": ("reference", "Patient/id"),
         "status": ("token", "in-progress | finished | entered-in-error"),
+        "_lastUpdated": ("date", "Senast ändrad (ge, gt, le, lt, eq)"),
     },
     visible=_encounters,
     fetch=lambda rows: rows.select_related("individual", "ward"),
@@ -325,6 +376,8 @@ def _tasks(context: Context, params: dict[str, str]) -> QuerySet:
     if "owner" in params:
         unit_id = reference_id(params["owner"], "Organization")
         rows = rows.filter(unit__public_id=unit_id) if unit_id else rows.none()
+    if "_lastUpdated" in params:
+        rows = rows.filter(date_filter("_lastUpdated", params["_lastUpdated"], "updated_at"))
     return rows.annotate(granting_unit_id=granting_unit("episode_id", context))
 
 
@@ -367,6 +420,7 @@ TASK = ResourceType(
         "subject": ("reference", "Patient/id"),
         "status": ("token", "ready | completed | cancelled"),
         "owner": ("reference", "Organization/id: enheten som utför"),
+        "_lastUpdated": ("date", "Senast ändrad (ge, gt, le, lt, eq)"),
     },
     visible=_tasks,
     fetch=lambda rows: rows.select_related("definition", "unit", "episode__individual"),
@@ -396,6 +450,8 @@ def _communications(context: Context, params: dict[str, str]) -> QuerySet:
         if name in params:
             unit_id = reference_id(params[name], "Organization")
             rows = rows.filter(**{f"{path}__public_id": unit_id}) if unit_id else rows.none()
+    if "sent" in params:
+        rows = rows.filter(date_filter("sent", params["sent"], "sent_at"))
     return rows
 
 
@@ -435,6 +491,7 @@ COMMUNICATION = ResourceType(
         "subject": ("reference", "Patient/id"),
         "recipient": ("reference", "Organization/id"),
         "sender": ("reference", "Organization/id"),
+        "sent": ("date", "Skickat (ge, gt, le, lt, eq)"),
     },
     visible=_communications,
     fetch=lambda rows: rows.select_related("episode__individual", "sender_unit", "recipient_unit"),
@@ -470,6 +527,8 @@ def _care_plans(context: Context, params: dict[str, str]) -> QuerySet:
             if code not in CAREPLAN_STATUSES:
                 raise unknown_code("status", code, CAREPLAN_STATUSES)
         rows = rows.filter(state__in=[s for s, c in build.CAREPLAN_STATUS.items() if c in wanted])
+    if "_lastUpdated" in params:
+        rows = rows.filter(date_filter("_lastUpdated", params["_lastUpdated"], "updated_at"))
     return rows
 
 
@@ -532,6 +591,7 @@ CARE_PLAN = ResourceType(
         "subject": ("reference", "Patient/id"),
         "encounter": ("reference", "Encounter/id"),
         "status": ("token", "draft | active | completed | revoked"),
+        "_lastUpdated": ("date", "Senast ändrad (ge, gt, le, lt, eq)"),
     },
     visible=_care_plans,
     fetch=_fetch_sips,

@@ -7,7 +7,7 @@ import uuid
 from django.utils import timezone
 
 from episodes import actions
-from episodes.models import ExitReason
+from episodes.models import Episode, ExitReason, Message
 from fhir.tests.conftest import parsed, resources
 from process.models import ActivityStatus, EpisodeActivity
 from tests.factories import TEST_IDENTIFIERS, admit
@@ -147,3 +147,29 @@ def test_another_units_token_gets_404_for_the_stay_its_tasks_and_messages(org, f
         assert parsed(theirs)["issue"] == parsed(missing)["issue"]
     for search in ("Encounter", "Task", "Communication"):
         assert parsed(fhir.outsider.get(f"/fhir/{search}"))["total"] == 0, search
+
+
+def test_last_updated_and_sent_find_what_changed_since_a_moment(org, fhir):
+    old = admit(org)
+    new = admit(org, identifier=TEST_IDENTIFIERS[1])
+    two_days_ago = timezone.now() - dt.timedelta(days=2)
+    # The first stay, its messages and activities as they would be after two quiet days.
+    Episode.objects.filter(pk=old.pk).update(updated_at=two_days_ago)
+    Message.objects.filter(episode=old).update(sent_at=two_days_ago)
+    EpisodeActivity.objects.filter(episode=old).update(updated_at=two_days_ago)
+    since = (timezone.now() - dt.timedelta(days=1)).astimezone(dt.UTC).isoformat()
+    changed = parsed(fhir.nurse.get("/fhir/Encounter", {"_lastUpdated": f"ge{since}"}))
+    assert [e["id"] for e in resources(changed)] == [str(new.public_id)]
+    before = parsed(fhir.nurse.get("/fhir/Encounter", {"_lastUpdated": f"lt{since}"}))
+    assert [e["id"] for e in resources(before)] == [str(old.public_id)]
+    today = timezone.localdate().isoformat()
+    sent_today = parsed(fhir.nurse.get("/fhir/Communication", {"sent": today, "_count": "200"}))
+    assert {c["encounter"]["reference"] for c in resources(sent_today)} == {
+        f"Encounter/{new.public_id}"
+    }
+    tasks = parsed(fhir.nurse.get("/fhir/Task", {"_lastUpdated": f"ge{since}", "_count": "0"}))
+    assert tasks["total"] == EpisodeActivity.objects.filter(episode=new).count()
+    for bad in ("yesterday", "ge2026-12-01T10:00:00", "ne2026-12-01"):
+        response = fhir.nurse.get("/fhir/Encounter", {"_lastUpdated": bad})
+        assert response.status_code == 400, bad
+        assert parsed(response)["issue"][0]["expression"] == ["_lastUpdated"]
