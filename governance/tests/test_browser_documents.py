@@ -1,10 +1,14 @@
 """A process leader registers a governing document, replaces it with a new version, and the
 work description's activity then shows only the new one."""
 
+import datetime as dt
+
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from conftest import assert_accessible, login
+from tests.factories import admit
 
 
 @pytest.mark.browser
@@ -35,3 +39,14 @@ def test_a_replaced_document_leaves_the_activity_for_the_new_one(org, groups, pa
 
     page.goto(page.base_url + "/styrning/dokument/?alla=1")
     assert page.get_by_text("Ersatt").count() == 1
+
+    # the episode page: the stay's activity shows the new version only
+    episode = admit(org, admitted_at=timezone.now() - dt.timedelta(hours=1))
+    login(page, org.nurse)
+    page.goto(page.base_url + f"/vardtillfallen/{episode.public_id}/")
+    section = page.locator("#governing-documents")
+    section.locator("summary").click()
+    links = section.get_by_role("link", name="Rutin för inskrivningsmeddelande")
+    assert links.count() == 1
+    assert "2.0" in section.inner_text() and "1.0" not in section.inner_text()
+    assert_accessible(page)
