@@ -80,3 +80,26 @@ def test_the_individual_writes_what_matters_and_gives_their_daughter_access(org,
     login(page, org.gp_nurse)
     page.goto(page.base_url + f"/sip/{sip.public_id}/")
     page.get_by_text("Att jag får sova ut på morgonen.").wait_for()
+
+
+def test_the_needs_assessor_records_a_forvaltare_from_the_episode_page(org, page):
+    from tests.factories import admit
+
+    episode = admit(org)
+    login(page, org.needs_assessor)
+    page.goto(page.base_url + f"/vardtillfallen/{episode.public_id}/")
+    page.get_by_role("link", name="Närstående och företrädare i Min planering").click()
+    page.get_by_role("heading", name="Registrera legal företrädare").wait_for()
+    assert_accessible(page)
+    page.get_by_role("button", name="Registrera företrädaren").click()
+    page.get_by_text("Välj vilken sorts företrädare.").wait_for()
+    assert_accessible(page)
+    page.get_by_label("Sorts företrädare").select_option(label="Förvaltare")
+    page.get_by_label("Företrädarens personnummer").fill("19390222-9925")
+    page.get_by_label("Företrädarens namn").fill("Karin Testsson")
+    page.get_by_label("Beslutet det bygger på").fill("Tingsrättens beslut 2026-10-01")
+    page.get_by_label("Gäller till och med").fill("2027-12-31")
+    page.get_by_role("button", name="Registrera företrädaren").click()
+    page.get_by_text("Företrädaren är registrerad.").wait_for()
+    assert page.get_by_role("cell", name="Karin Testsson", exact=True).is_visible()
+    assert_accessible(page)
