@@ -52,6 +52,8 @@ def test_the_individual_writes_what_matters_and_gives_their_daughter_access(org,
     # The daughter logs in with her own e-ID and chooses her father.
     log_in_browser(page, KARIN, "Karin Testsson")
     page.goto(page.base_url + "/min-planering/")
+    page.get_by_role("heading", name="Vems planering vill du se?").wait_for()
+    assert_accessible(page)
     page.get_by_role("link", name="Du företräder: Sven Testsson").click()
     page.get_by_text("Du företräder Sven Testsson").wait_for()
     assert page.get_by_text("Att få bo kvar hemma och gå till affären själv.").is_visible()
@@ -75,6 +77,7 @@ def test_the_individual_writes_what_matters_and_gives_their_daughter_access(org,
     page.goto(page.base_url + "/min-planering/")
     page.get_by_role("heading", name="Det finns inget att visa här").wait_for()
     assert page.get_by_text("Sven Testsson").count() == 0
+    assert_accessible(page)
 
     # The SIP's health centre nurse sees the individual's own words on the SIP page.
     login(page, org.gp_nurse)
