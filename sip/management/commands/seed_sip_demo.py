@@ -284,11 +284,13 @@ class Command(BaseCommand):
         home_care = Unit.objects.filter(name="Hemsjukvård Partille").first()
         clinic = Unit.objects.filter(kind=UnitKind.PSYCHIATRIC_OUTPATIENT).order_by("name").first()
         social = Unit.objects.filter(name="Biståndshandläggning Partille").first()
+        gp = staff_at(health_centre) if health_centre else None
+        psychiatry = staff_at(clinic) if clinic else None
         try:
-            if len(people) >= 1 and health_centre and home_care and staff_at(health_centre):
+            if len(people) >= 1 and home_care and gp is not None:
                 with clock.at(clock.now - dt.timedelta(days=1)):
                     inbox.do_send_request(
-                        staff_at(health_centre),
+                        gp,
                         kind="care",
                         individual=people[0],
                         to_units=[home_care],
@@ -296,10 +298,10 @@ class Command(BaseCommand):
                         acting_unit=health_centre,
                     )
                 made += 1
-            if len(people) >= 2 and clinic and social and staff_at(clinic):
+            if len(people) >= 2 and social and psychiatry is not None:
                 with clock.at(clock.now - dt.timedelta(hours=5)):
                     inbox.do_send_request(
-                        staff_at(clinic),
+                        psychiatry,
                         kind="sip",
                         individual=people[1],
                         to_units=[social],
