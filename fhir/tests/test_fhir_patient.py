@@ -111,3 +111,22 @@ def test_family_finds_by_the_start_of_the_name_whatever_the_case(org, fhir):
     assert resources(parsed(fhir.nurse.get("/fhir/Patient?family=TEST")))[0]["id"] == str(
         individual.public_id
     )
+
+
+def test_a_reserve_number_is_a_temporary_identifier_under_samsyns_own_system(org, fhir):
+    Individual.objects.create(
+        identifier="RES-20261201-7",
+        identifier_kind="reservnummer",
+        given_name="Okänd",
+        family_name="Person",
+    )
+    episode = admit(org, identifier="RES-20261201-7", reserve_number=True, send_notice=False)
+    individual = episode.individual
+    patient = parsed(fhir.nurse.get(f"/fhir/Patient/{individual.public_id}"))
+    (identifier,) = patient["identifier"]
+    assert identifier["use"] == "temp" and identifier["value"] == "RES-20261201-7"
+    assert identifier["system"].endswith("/fhir/CodeSystem/reservnummer")
+    found = parsed(
+        fhir.nurse.get("/fhir/Patient", {"identifier": f"{identifier['system']}|RES-20261201-7"})
+    )
+    assert found["total"] == 1

@@ -173,3 +173,13 @@ def test_the_access_log_is_refused_403_to_staff_and_the_attempt_logged(org, fhir
     )
     without_patient = fhir.admin.get("/fhir/AuditEvent")
     assert without_patient.status_code == 400
+
+
+def test_a_declined_offer_is_a_rejected_consent_that_denies(org, fhir):
+    from sip.models import Consent
+
+    sip = in_a_stay(org)
+    sip_actions.do_record_consent(org.gp_nurse, sip, Consent.DECLINED)
+    consent = parsed(fhir.gp_nurse.get(f"/fhir/Consent/{sip.public_id}"))
+    assert consent["status"] == "rejected" and consent["provision"]["type"] == "deny"
+    assert parsed(fhir.gp_nurse.get("/fhir/Consent?status=rejected"))["total"] == 1
