@@ -25,7 +25,7 @@ def shared_database(folder: Path) -> Iterator[dict[str, str]]:
         host = f"{settings.get('HOST') or '127.0.0.1'}:{settings.get('PORT') or 5432}"
         yield {"DATABASE_URL": f"postgres://{auth}@{host}/{settings['NAME']}"}
         return
-    if not connection.is_in_memory_db():
+    if not connection.is_in_memory_db():  # type: ignore[attr-defined]  # SQLite's wrapper
         yield {"DATABASE_URL": f"sqlite:///{Path(settings['NAME']).resolve()}"}
         return
     path = folder / "shared.sqlite3"
