@@ -111,3 +111,28 @@ def test_the_real_actions_carry_a_generated_episode_on(db, time_machine):
     )
     actions.do_acknowledge(member, message)
     assert check_episodes(Episode.objects.filter(pk__in=[episode.pk, message.episode_id])) == {}
+
+
+def test_ended_stays_have_their_activities_as_the_engine_leaves_them(history):
+    # Issue 17: the stays ended within 90 days of the end have activities too, replayed
+    # through the engine: done by the events that complete them, and what a phase before
+    # discharge left undone closed at discharge; older stays have none.
+    from process.models import ActivityStatus, EpisodeActivity
+
+    since = FIXED_END - dt.timedelta(days=90)
+    recent = Episode.objects.filter(state=EpisodeState.DISCHARGED, ended_at__gte=since)
+    old = Episode.objects.filter(ended_at__lt=since)
+    assert recent.exists() and old.exists()
+    rows = EpisodeActivity.objects.filter(episode__in=recent).select_related("definition")
+    statuses = {row.status for row in rows}
+    assert ActivityStatus.DONE in statuses
+    assert not EpisodeActivity.objects.filter(episode__in=old).exists()
+    for row in rows:
+        if row.definition.phase in ("admission", "stay", "ready"):
+            assert row.status not in (ActivityStatus.OPEN, ActivityStatus.OVERDUE)
+    # The admission notice is done in the live product by sending it: so here too.
+    notices = rows.filter(
+        definition__step="send_admission_notice", episode__admission_notice_sent_at__isnull=False
+    )
+    assert notices.exists()
+    assert all(row.status == ActivityStatus.DONE for row in notices)
