@@ -1,6 +1,6 @@
 """Demo data of Min planering, through the portal's own actions.
 
-1. A Partille individual with a SIP plan (from `seed_sip_demo`) gives a daughter access to
+1. The first individual with a stay and a SIP plan (`seed_sip_demo`) gives a daughter access to
    their planning for six months, and once gave a neighbour access they have taken back.
 2. Another individual with an active stay gets a förvaltare, recorded by the needs
    assessor of a unit taking part, with the decision it rests on.
