@@ -4,14 +4,70 @@ Nothing else builds `AccessLog` rows. Callers pass what was read duck-typed (an 
 anything with `pk` and `individual_id`, an individual anything with `pk`), so the log depends
 on no app that reads patient data and every such app may call it. A list (worklist, inbox,
 an API page, a drill-down) writes its rows in one statement.
+
+One statement per request (issue 17): while a request is handled (`AccessLogPerRequest`,
+in MIDDLEWARE), rows logged outside any transaction the request opened are kept and written
+together in one INSERT (one commit) when the view has produced its response, before the
+response leaves the server; a start page that logged its to-do list, its inbox and its
+follow-ups wrote three INSERTs and three COMMITs. Never a lost row:
+- the rows are written before the response is returned; if writing them fails, the request
+  fails (a 500, no page with patient data), as a failed single write did;
+- a view that read and then failed (an exception, a 500) still has its rows written: the
+  read happened, and the log errs on the side of recording it;
+- a row logged inside a transaction (an action's re-read of the episode) is written at once
+  in that transaction, as before: it commits with the action or not at all.
+Outside a request (jobs, commands, tests calling functions) every call writes at once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from typing import Any, Protocol
 
+from django.db import connection
+
 from audit.models import AccessLog
+
+
+class _Pending:
+    """The rows of one request not yet written, and the transaction depth it began at."""
+
+    def __init__(self) -> None:
+        self.rows: list[AccessLog] = []
+        self.depth = len(connection.atomic_blocks)
+
+
+_pending: ContextVar[_Pending | None] = ContextVar("samsyn_access_log_pending", default=None)
+
+
+def _write(rows: list[AccessLog]) -> None:
+    pending = _pending.get()
+    if pending is not None and len(connection.atomic_blocks) <= pending.depth:
+        pending.rows.extend(rows)
+    elif len(rows) == 1:
+        rows[0].save()
+    elif rows:
+        AccessLog.objects.bulk_create(rows)
+
+
+class AccessLogPerRequest:
+    """Middleware: the request's access-log rows in one statement once the response exists."""
+
+    def __init__(self, get_response: Callable):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _pending.set(_Pending())
+        try:
+            return self.get_response(request)
+        finally:
+            pending = _pending.get()
+            _pending.reset(token)
+            if pending is not None and len(pending.rows) == 1:
+                pending.rows[0].save()
+            elif pending is not None and pending.rows:
+                AccessLog.objects.bulk_create(pending.rows)
 
 
 class EpisodeLike(Protocol):
@@ -62,8 +118,9 @@ def log_access(
     request=None,
     detail: str = "",
 ) -> AccessLog:
-    """Write one row: `user` read (or, with `granted=False`, tried to read) `episode` or
-    `individual` through `unit_id`. The individual is the episode's when not given."""
+    """Log one row: `user` read (or, with `granted=False`, tried to read) `episode` or
+    `individual` through `unit_id`. The individual is the episode's when not given. Within
+    a request the row may be written with the request's others (see the module)."""
     row = _row(
         user,
         action,
@@ -74,7 +131,7 @@ def log_access(
         request=request,
         detail=detail,
     )
-    row.save()
+    _write([row])
     return row
 
 
@@ -102,8 +159,7 @@ def log_access_many(
                 request=request,
                 detail=detail,
             )
-    if rows:
-        AccessLog.objects.bulk_create(rows.values())
+    _write(list(rows.values()))
 
 
 def log_individuals_many(
@@ -130,8 +186,7 @@ def log_individuals_many(
                 request=request,
                 detail=detail,
             )
-    if rows:
-        AccessLog.objects.bulk_create(rows.values())
+    _write(list(rows.values()))
 
 
 class _Id:

@@ -93,6 +93,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 # Concurrent test runs (several developers on one machine) need their own test database.
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("SAMSYN_TEST_DB_NAME") or None}
+# Issue 17: statistics reads on a read replica (samsyn/db_router.py; docs/performance.md).
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=60
+    )
+    DATABASES["replica"]["TEST"] = {"NAME": os.environ.get("SAMSYN_TEST_REPLICA_DB_NAME") or None}
+    DATABASE_ROUTERS = ["samsyn.db_router.ReplicaRouter"]
 
 AUTH_USER_MODEL = "organisations.User"
 LOGIN_URL = "login"
@@ -257,6 +264,13 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
     "audit.changes.ActorMiddleware",
 )
+# Issue 17: a request's access-log rows in one INSERT once its response exists (audit/log.py).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("audit.changes.ActorMiddleware") + 1,
+    "audit.log.AccessLogPerRequest",
+)
+if "replica" in DATABASES:
+    MIDDLEWARE.append("samsyn.db_router.StatisticsOnReplica")
 
 # Jobs (issue 10): the job runner, django-tasks with its database backend (SQLite and
 # PostgreSQL alike, no broker). `manage.py db_worker` runs the queue (several may run at once);
