@@ -6,10 +6,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from episodes.access import visible_episodes
 from episodes.models import Episode, EpisodeState, EventKind, Party
+from episodes.rules import Step, available_steps
 from individuals.models import Individual, IndividualMerge
 from interop.hl7.client import send
 from interop.hl7.intake import dismiss_item, replay_item
@@ -69,6 +71,12 @@ def test_a_transfer_moves_the_stay_worklist_and_activities_to_the_new_ward(liste
     assert parties[org.ward.pk].removed_at is not None
     other_nurse = make_user("othernurse", org.other_ward, Role.NURSE)
     assert episode in visible_episodes(other_nurse)
+    client = Client()
+    client.force_login(other_nurse)
+    assert "Testsson" in client.get("/").content.decode()  # on the new ward's worklist
+    # The prior ward still reads it for the access period after removal, but takes no step.
+    assert available_steps(other_nurse, episode, list(Step))
+    assert available_steps(org.nurse, episode, list(Step)) == []
     inpatient = EpisodeActivity.objects.filter(
         episode=episode, definition__lane=Lane.INPATIENT, completed_at__isnull=True
     )
