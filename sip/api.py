@@ -681,8 +681,21 @@ class StatisticsOut(Schema):
     "den enskilde), uppföljda (i tid), avslutade; dagar från utskrivningsklar till kallelse. "
     "Only for managers, process leaders and administrators; aggregates only.",
 )
-def statistics(request, start: dt.date, end: dt.date, by: str = "unit"):
+def statistics(
+    request,
+    start: dt.date,
+    end: dt.date,
+    by: str = "unit",
+    principal: str | None = None,
+    municipality: str | None = None,
+    area: str | None = None,
+    unit: str | None = None,
+    lane: str | None = None,
+):
+    """The dashboard's filters (public ids; lane: its code) narrow the SIPs counted: the
+    individual's municipality or area, a principal, unit or lane taking part."""
     from indicators.access import may_view_statistics
+    from indicators.filters import parse_filters
     from sip.statistics import GROUPS, sip_statistics
 
     if not may_view_statistics(request.auth):
@@ -691,7 +704,20 @@ def statistics(request, start: dt.date, end: dt.date, by: str = "unit"):
         raise ActionError("Välj enhet, huvudman eller område.", code="invalid_choice", field="by")
     if end < start:
         raise ActionError("Perioden slutar före den börjar.", code="invalid_range", field="end")
-    rows, total = sip_statistics(start, end, by=by)
+    filters = parse_filters(
+        {
+            key: value
+            for key, value in {
+                "principal": principal,
+                "municipality": municipality,
+                "area": area,
+                "unit": unit,
+                "lane": lane,
+            }.items()
+            if value
+        }
+    )
+    rows, total = sip_statistics(start, end, by=by, filters=filters)
     return {
         "start": start,
         "end": end,

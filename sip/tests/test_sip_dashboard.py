@@ -77,3 +77,19 @@ def test_the_csv_and_excel_files_carry_the_section(cases, manager):  # noqa: F81
         row[0] == "SIP – samordnad individuell plan"
         for row in definitions.iter_rows(values_only=True)
     )
+
+
+def test_the_statistics_api_takes_the_dashboards_filters(cases, manager):  # noqa: F811
+    org = cases
+    base = "/api/sip/statistics?start=2026-03-01&end=2026-04-30"
+    everything = manager.get(base).json()["total"]
+    assert (everything["drawn_up"], everything["share_invited_on_time"]) == (2, 1.0)
+    partille = manager.get(
+        f"{base}&municipality={org.partille_area.municipality.public_id}"
+    ).json()["total"]
+    assert partille["drawn_up"] == 1
+    ockero = manager.get(f"{base}&unit={org.unrelated_needs_assessment.public_id}").json()
+    assert ockero["total"]["offered"] == 0
+    unknown = manager.get(f"{base}&unit=00000000-0000-0000-0000-000000000000")
+    assert unknown.status_code == 400
+    assert unknown.json()["errors"][0]["field"] == "unit"
