@@ -34,7 +34,7 @@ class RepresentationEventInline(admin.TabularInline):
     extra = 0
     can_delete = False
     fields = ["at", "kind", "actor_name", "actor_user", "actor_unit"]
-    readonly_fields = fields
+    readonly_fields = ["at", "kind", "actor_name", "actor_user", "actor_unit"]
 
     def has_add_permission(self, request, obj=None):
         return False
