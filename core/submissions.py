@@ -5,6 +5,11 @@ from django.db import IntegrityError, transaction
 from core.errors import ActionError
 from core.models import SubmissionKey
 
+# An API client's `Idempotency-Key`: visible ASCII only (no control character reaches the key's
+# row), as long as the key column allows.
+KEY_PATTERN = r"^[!-~]+$"
+KEY_MAX_LENGTH = 64
+
 
 def new_key() -> str:
     return uuid.uuid4().hex

@@ -8,7 +8,6 @@ the library refuses is a defect here, never something a client receives.
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fhir.resources.R4B import get_fhir_model_class
@@ -120,15 +119,10 @@ def token_user(request: HttpRequest) -> User:
     key = key.strip()
     if scheme.lower() != "bearer" or not key:
         raise FhirError(401, "login", _("En giltig API-nyckel (Bearer-token) krävs."))
-    row = (
-        ApiToken.objects.select_related("user")
-        .filter(key_hash=ApiToken.hash_key(key), revoked_at__isnull=True, user__is_active=True)
-        .first()
-    )
-    if row is None:
+    user = ApiToken.user_for_key(key)
+    if user is None:
         raise FhirError(
             401, "login", _("API-nyckeln är okänd, spärrad eller tillhör ingen aktiv användare.")
         )
-    ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
-    request.user = row.user
-    return row.user
+    request.user = user
+    return user

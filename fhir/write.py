@@ -32,9 +32,6 @@ from fhir.resources.R4B.communication import Communication
 from organisations.models import Unit
 
 ACCEPTED_BODY_TYPES = {"application/fhir+json", "application/json", "application/json+fhir"}
-IDEMPOTENCY_KEY = re.compile(r"^[!-~]{1,64}$")  # visible ASCII, as the JSON API's header
-# The action's refusals by the HTTP status they get (as `samsyn.api.on_action_error`).
-FORBIDDEN_CODES = {"forbidden", "not_a_party", "not_recipient"}
 
 
 def _invalid(message: str, expression: str = "") -> FhirError:
@@ -115,7 +112,7 @@ def _idempotency_key(request: HttpRequest) -> str | None:
     key = request.headers.get("Idempotency-Key")
     if key is None:
         return None
-    if not IDEMPOTENCY_KEY.match(key):
+    if len(key) > submissions.KEY_MAX_LENGTH or not re.match(submissions.KEY_PATTERN, key):
         raise _invalid(_("Idempotency-Key ska vara 1–64 synliga ASCII-tecken."), "Idempotency-Key")
     return key
 
@@ -176,7 +173,7 @@ def _refusal(exc: ActionError, key: str | None, context: Context) -> FhirError:
             expression="Idempotency-Key",
             location=request.build_absolute_uri(f"/fhir/{created}") if created else "",
         )
-    if exc.code in FORBIDDEN_CODES:
+    if exc.http_status == 403:
         return FhirError(403, "forbidden", exc.message, expression=exc.field or "")
     field = {"units": "recipient", "body": "payload", "unit": "sender"}.get(
         exc.field or "", exc.field or ""

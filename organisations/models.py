@@ -264,6 +264,20 @@ class ApiToken(models.Model):
         return hashlib.sha256(key.encode()).hexdigest()
 
     @classmethod
+    def user_for_key(cls, key: str) -> User | None:
+        """The active user whose unrevoked token `key` is (and the token's last use noted),
+        or None: the one test of a bearer token, for the JSON API and the FHIR API alike."""
+        row = (
+            cls.objects.select_related("user")
+            .filter(key_hash=cls.hash_key(key), revoked_at__isnull=True, user__is_active=True)
+            .first()
+        )
+        if row is None:
+            return None
+        cls.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
+        return row.user
+
+    @classmethod
     def issue(cls, user: User, name: str) -> tuple[ApiToken, str]:
         """Create a token; returns it and the clear-text key, which is never stored."""
         key = "sam_" + secrets.token_urlsafe(32)

@@ -8,7 +8,6 @@ import json
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
-from django.utils import timezone
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
@@ -24,18 +23,10 @@ from samsyn.security.docs import docs_behind_login
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request, token):
-        row = (
-            ApiToken.objects.select_related("user")
-            .filter(
-                key_hash=ApiToken.hash_key(token), revoked_at__isnull=True, user__is_active=True
-            )
-            .first()
-        )
-        if row is None:
-            return None
-        ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
-        request.user = row.user
-        return row.user
+        user = ApiToken.user_for_key(token)
+        if user is not None:
+            request.user = user
+        return user
 
 
 class BrowserSessionAuth(SessionAuth):
@@ -186,14 +177,7 @@ def _errors(request, status: int, errors: list[dict]):
 
 @api.exception_handler(ActionError)
 def on_action_error(request, exc: ActionError):
-    status = 403 if exc.code in ("forbidden", "not_a_party", "not_recipient") else 400
-    if exc.code in (
-        "duplicate_submission",
-        "already_acknowledged",
-        "already_ready",
-        "already_forwarded",
-    ):
-        status = 409
+    status = exc.http_status
     body: dict = {"errors": [exc.as_dict()]}
     response_headers = {}
     if exc.code == "duplicate_submission":

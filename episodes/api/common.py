@@ -19,6 +19,7 @@ from ninja.pagination import PageNumberPagination
 from ninja.responses import Status
 
 from audit.log import log_access_many
+from core import submissions
 from core.errors import ActionError
 from core.pages import in_order, page_ids
 from episodes.access import acting_membership, get_episode_for_user, get_message_for_user
@@ -42,8 +43,8 @@ IdempotencyKey = Annotated[
     str | None,
     Header(
         alias="Idempotency-Key",
-        max_length=64,
-        pattern=r"^[!-~]+$",  # visible ASCII: no control character reaches the key's row
+        max_length=submissions.KEY_MAX_LENGTH,
+        pattern=submissions.KEY_PATTERN,
         description="Ett nytt värde (t.ex. ett UUID) per avsedd ändring; samma värde igen nekas.",
     ),
 ]
