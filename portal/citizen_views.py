@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from core.errors import ActionError
 from identity.citizen import citizen_required
 from portal import actions
-from portal.access import Subject, get_subject, log_read, subjects_of
+from portal.access import Subject, get_subject, log_read, record_expiry, subjects_of
 from portal.forms import AskSipForm, GrantForm, OwnWordsForm
 from portal.models import DischargeSummary, Representation
 from portal.planning import sip_requests_of, sips_of, stay_view, stays_of
@@ -173,12 +173,13 @@ def _own_subject(request, public_id, action: str) -> Subject:
 
 
 def _access_page(request, subject: Subject, form, *, status=200):
-    representations = (
+    representations = list(
         Representation.objects.filter(individual=subject.individual)
-        .prefetch_related("events")
         .select_related("granted_unit")
         .order_by("-granted_at", "-id")
     )
+    for representation in representations:
+        record_expiry(representation)  # the history says when it ran out
     context = {
         **_base(request, subject),
         "form": form,
