@@ -4,7 +4,8 @@ the individual, or someone acting for them, identified by personal identity numb
 Writes (each one transaction, validated, refusing with a Swedish `ActionError`):
 - `record_own_words`: "Det som är viktigt för mig", the individual's own words ahead of the
   SIP meeting: a new `OwnWords` row beside the staff-written plan (never overwriting it),
-  shown to the participants on the SIP page with who wrote it and when.
+  shown to the participants on the SIP page with who wrote it and when; each participating
+  unit gets a notice ("Den enskilde har skrivit vad som är viktigt") on "Mina SIP".
 - `request_sip`: "Jag vill ha en SIP": a `SipRequest` to the individual's health centre and
   the units taking part in the individual's open SIPs ("Förfrågningar" on "Mina SIP").
 
@@ -29,6 +30,8 @@ from sip.inbox import MAX_REQUEST_TEXT, create_request
 from sip.models import (
     OPEN_REQUEST_STATES,
     OPEN_STATES,
+    Notice,
+    NoticeKind,
     OwnWords,
     Participant,
     PlanVersion,
@@ -112,15 +115,27 @@ def record_own_words(
             code="unchanged",
             field="text",
         )
-    return OwnWords.objects.create(
+    now = timezone.now()
+    words = OwnWords.objects.create(
         sip=sip,
         number=(last.number if last else 0) + 1,
         text=text,
-        written_at=timezone.now(),
+        written_at=now,
         written_by_name=name,
         written_by_identifier=own,
         as_representative=as_representative,
     )
+    # Every participating unit is told, so the words are read before the meeting.
+    units = Participant.objects.filter(
+        sip=sip, unit__isnull=False, removed_at__isnull=True
+    ).values_list("unit_id", flat=True)
+    Notice.objects.bulk_create(
+        [
+            Notice(sip=sip, unit_id=unit_id, kind=NoticeKind.OWN_WORDS, sent_at=now)
+            for unit_id in units
+        ]
+    )
+    return words
 
 
 def recipients_for(individual: Individual) -> list[Unit]:

@@ -388,6 +388,7 @@ class NoticeKind(models.TextChoices):
     CLOSED = "closed", _("SIP avslutad")
     PARTICIPANT_ADDED = "participant_added", _("Inbjudan till pågående SIP")
     MEETING = "meeting", _("Kallelse till nytt SIP-möte")
+    OWN_WORDS = "own_words", _("Den enskilde har skrivit vad som är viktigt")
 
 
 class Notice(PublicIdModel):
@@ -398,8 +399,9 @@ class Notice(PublicIdModel):
     unit = models.ForeignKey("organisations.Unit", on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=24, choices=NoticeKind.choices)
     sent_at = models.DateTimeField()
+    # None: from the individual (or their representative) in the citizen portal.
     sent_by_unit = models.ForeignKey(
-        "organisations.Unit", on_delete=models.PROTECT, related_name="+"
+        "organisations.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     acknowledged_by = models.ForeignKey(

@@ -158,3 +158,25 @@ def test_a_request_for_someone_samsyn_does_not_know_is_refused(org):
         )
     assert refused.value.field == "individual_identifier"
     assert not SipRequest.objects.exists()
+
+
+def test_participants_are_told_of_the_own_words_on_mina_sip(org, client):
+    from django.urls import reverse
+
+    from sip.models import Notice, NoticeKind
+
+    sip = invited(org)
+    own(sip)
+    told = Notice.objects.filter(kind=NoticeKind.OWN_WORDS)
+    assert set(told.values_list("unit", flat=True)) == {
+        org.health_centre.pk,
+        org.home_health_care.pk,
+        org.needs_assessment.pk,
+    }
+    client.force_login(org.home_care_nurse)
+    listing = client.get(reverse("sip_list")).content.decode()
+    assert "Den enskilde har skrivit vad som är viktigt" in listing
+    assert "Den enskilde (Min planering)" in listing
+    page = client.get(reverse("sip_detail", args=[sip.public_id])).content.decode()
+    assert "Att få vara hemma med katten." in page and "Sven Testsson (den enskilde)" in page
+    actions.do_acknowledge_notice(org.home_care_nurse, told.get(unit=org.home_health_care))
