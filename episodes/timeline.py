@@ -70,8 +70,11 @@ def describe(event: Event) -> str:
         reason = {
             "misdirected": _("felsänt"),
             "removed_by_ward": _("borttagen av avdelningen"),
+            "transferred": _("patienten flyttad till annan avdelning"),
         }.get(d["reason"], d["reason"])
         parts.append(reason)
+    if d.get("previous_ward"):
+        parts.append(_("flyttad från %(ward)s") % {"ward": d["previous_ward"]})
     return " · ".join(str(p) for p in parts if p)
 
 

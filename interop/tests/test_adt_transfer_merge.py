@@ -12,6 +12,7 @@ from django.utils import timezone
 from episodes.access import visible_episodes
 from episodes.models import Episode, EpisodeState, EventKind, Party
 from episodes.rules import Step, available_steps
+from episodes.timeline import describe
 from individuals.models import Individual, IndividualMerge
 from interop.hl7.client import send
 from interop.hl7.intake import dismiss_item, replay_item
@@ -87,6 +88,9 @@ def test_a_transfer_moves_the_stay_worklist_and_activities_to_the_new_ward(liste
     ).order_by("id")
     assert (removed.unit, removed.data["reason"]) == (org.ward, "transferred")
     assert (added.unit, added.data["role"]) == (org.other_ward, "ward")
+    # The episode's timeline says it in Swedish: moved, and from where.
+    assert "patienten flyttad till annan avdelning" in describe(removed)
+    assert f"flyttad från {org.ward.name}" in describe(added)
 
 
 def test_a_transfer_is_applied_once_and_the_stay_is_then_discharged_from_the_new_ward(listener):
