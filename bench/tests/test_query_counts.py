@@ -91,3 +91,27 @@ def test_an_episode_with_a_long_timeline_makes_as_many_queries_as_a_short_one(or
     with CaptureQueriesContext(connection) as captured:
         many = _count(client, path.format(long.public_id))
     assert few == many, [q["sql"][:160] for q in captured.captured_queries]
+
+
+def test_the_start_page_reads_memberships_once_and_no_activity_definition_rows(org):
+    # Issue 17: the memberships are kept on the request's user, the activity definitions come
+    # from the process engine's cache, and the access-log rows go out in one INSERT.
+    _admit_many(org, FEW)
+    for user in (org.nurse, org.needs_assessor):
+        client = Client()
+        client.force_login(user)
+        assert client.get("/").status_code == 200
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/").status_code == 200
+        statements = [q["sql"] for q in captured.captured_queries]
+        # The user's memberships as such, once (a caller that filters them further, e.g. by
+        # role, still asks the database, as a queryset does).
+        plain_reads = [
+            s
+            for s in statements
+            if s.startswith('SELECT "organisations_membership"."id"')
+            and '"organisations_membership"."role" IN' not in s
+        ]
+        assert len(plain_reads) == 1, plain_reads
+        assert not any('FROM "process_activitydefinition"' in s for s in statements)
+        assert sum(s.startswith('INSERT INTO "audit_accesslog"') for s in statements) == 1
