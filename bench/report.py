@@ -140,3 +140,30 @@ def format_table(document: dict) -> str:
             f" {_fmt(r['floor_p50'], 2)} | {_fmt(r['ratio'])} | {target_text} | {verdict}{status} |"
         )
     return "\n".join(lines)
+
+
+def format_comparison(before: dict, after: dict) -> str:
+    """Before → after per case (p50, p95, queries, CPU ms, SQL ms) of two results documents
+    taken back to back on one machine, with both runs' load averages."""
+    lines = [
+        f"Före: {load_text(before)}; efter: {load_text(after)}.",
+        "",
+        "| fall | p50 ms | p95 ms | SQL-frågor | CPU ms | SQL ms |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    old = {r["name"]: r for r in before["results"]}
+    for r in after["results"]:
+        b = old.get(r["name"])
+        if b is None or r["status"] != "ok":
+            continue
+
+        def pair(key, extra=False, _b=b, _r=r):
+            x = (_b["extra"] if extra else _b).get(key)
+            y = (_r["extra"] if extra else _r).get(key)
+            return f"{_fmt(x)} → {_fmt(y)}"
+
+        lines.append(
+            f"| {r['label']} | {pair('p50')} | {pair('p95')} | {pair('queries')} |"
+            f" {pair('cpu_ms', True)} | {pair('sql_ms', True)} |"
+        )
+    return "\n".join(lines)

@@ -7,10 +7,20 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from bench.load import format_load
-from bench.report import RESULTS_DIR, format_table, load_text
+from bench.report import RESULTS_DIR, format_comparison, format_table, load_text
 
 START, END = "<!-- bench:results -->", "<!-- /bench:results -->"
-ORDER = ["postgresql-10y", "postgresql-1y", "sqlite-1y", "sqlite-10y"]
+# Issue 17's before/after pair, taken back to back on one machine.
+PAIR = ("issue17-before-postgresql-1y", "issue17-after-postgresql-1y")
+PAIR_START, PAIR_END = "<!-- bench:issue17 -->", "<!-- /bench:issue17 -->"
+ORDER = [
+    "issue17-before-postgresql-1y",
+    "issue17-after-postgresql-1y",
+    "postgresql-10y",
+    "postgresql-1y",
+    "sqlite-1y",
+    "sqlite-10y",
+]
 
 
 class Command(BaseCommand):
@@ -42,6 +52,17 @@ class Command(BaseCommand):
         text = doc.read_text()
         block = f"{START}\n" + "\n".join(parts) + f"\n{END}"
         text = re.sub(re.escape(START) + ".*?" + re.escape(END), lambda _: block, text, flags=re.S)
+        paths = [RESULTS_DIR / f"{label}.json" for label in PAIR]
+        if all(path.exists() for path in paths):
+            before, after = (json.loads(path.read_text()) for path in paths)
+            pair = f"{PAIR_START}\n" + format_comparison(before, after) + f"\n{PAIR_END}"
+            text = re.sub(
+                re.escape(PAIR_START) + ".*?" + re.escape(PAIR_END),
+                lambda _: pair,
+                text,
+                flags=re.S,
+            )
+            parts.append(format_comparison(before, after) + "\n")
         doc.write_text(text)
         if options["print"]:
             self.stdout.write("\n".join(parts))
