@@ -93,10 +93,15 @@ def timeline_entries(episode: Episode) -> list[dict]:
     ]
 
 
-def lane_summaries(episode: Episode) -> list[dict]:
-    """For each of the four lanes: its units in this episode and what they have done."""
+def lane_summaries(episode: Episode, timeline: list[dict] | None = None) -> list[dict]:
+    """For each of the four lanes: its units in this episode and what they have done.
+    `timeline`: the episode's `timeline_entries` when the caller has them (the episode
+    page), so the events are read once (issue 17)."""
     parties = list(episode.parties.select_related("unit").order_by("added_at"))
-    events = list(episode.events.select_related("actor_unit").order_by("occurred_at", "id"))
+    if timeline is not None:
+        events = [entry["event"] for entry in timeline]
+    else:
+        events = list(episode.events.select_related("actor_unit").order_by("occurred_at", "id"))
     summaries = []
     for lane in CARE_LANES:
         summaries.append(

@@ -145,7 +145,7 @@ def _render_episode(
         "individual": episode.individual,
         "next": upcoming,
         "timeline": timeline,
-        "lane_summaries": lane_summaries(episode),
+        "lane_summaries": lane_summaries(episode, timeline),
         "lanes": swimlanes(episode, user),
         "sip_panel": sip_episode_panel(user, episode),
         # The ward hands the individual the survey invitation at discharge.
