@@ -154,6 +154,7 @@ PAGES: dict[str, str] = {
     "portal:own_words": ACTION,
     "portal:plan_pdf": READ,
     "portal:ask_sip": ACTION,
+    "portal:mark_done": ACTION,
     "portal:citizen_summary_pdf": READ,
     "portal:access": READ,
     "portal:revoke": ACTION,

@@ -1,5 +1,6 @@
 """The periodic work, run by the job runner (django-tasks, database backend): the process
-sweeper, the units' e-mail, and emptying the text of ADT messages past their retention.
+sweeper, the units' e-mail, emptying the text of ADT messages past their retention, and the
+"expired" history row of Min planering's representations that ran out.
 `manage.py db_worker` runs them; several workers may run at once (the database hands each
 task to one worker; the sweeper, the notifications and the purge are safe to run
 concurrently anyway).
@@ -19,6 +20,7 @@ from django_tasks import task
 from interop.hl7.retention import purge_raw
 from jobs.models import JobSchedule
 from jobs.notifications import notify_units
+from portal.access import sweep_expired
 from process.sweeper import sweep
 
 SWEEP = "sweep_and_notify"
@@ -36,6 +38,7 @@ def sweep_and_notify() -> dict[str, int]:
         swept = sweep()
         told = notify_units()
         purged = purge_raw()
+        expired = sweep_expired()
     finally:
         schedule_next(force=False)
     return {
@@ -44,6 +47,7 @@ def sweep_and_notify() -> dict[str, int]:
         "inbox_mails": told.inbox_mails,
         "deadline_mails": told.deadline_mails,
         "hl7_texts_purged": purged.count,
+        "representations_expired": expired,
     }
 
 

@@ -7,7 +7,8 @@ is the same neutral "not found" as a page that does not exist. Every read, grant
 refused, is a `CitizenRead` row.
 
 Expiry is checked at each request, so an access that has run out denies at once; the first
-request (or staff page) that finds it expired writes its "expired" history row.
+request (or staff page) that finds it expired writes its "expired" history row, and the
+periodic job (`sweep_expired`) writes it for those nobody looked at.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from portal.models import (
     RepresentationEvent,
     RepresentationEventKind,
 )
+from process.actions import CitizenActor
 
 
 @dataclass(frozen=True)
@@ -60,14 +62,15 @@ def normal_identifier(citizen: Citizen) -> str:
         return ""
 
 
-def record_expiry(representation: Representation) -> None:
-    """Write the "expired" history row of a representation past its last day, once."""
+def record_expiry(representation: Representation) -> bool:
+    """Write the "expired" history row of a representation past its last day, once; whether
+    this call wrote it."""
     if representation.revoked_at is not None:
-        return
+        return False
     if representation.valid_to >= timezone.localdate():
-        return
+        return False
     if representation.events.filter(kind=RepresentationEventKind.EXPIRED).exists():
-        return
+        return False
     try:
         with transaction.atomic():
             RepresentationEvent.objects.create(
@@ -76,7 +79,20 @@ def record_expiry(representation: Representation) -> None:
                 data=snapshot(representation),
             )
     except IntegrityError:
-        pass  # another request wrote it first
+        return False  # another request (or sweep) wrote it first
+    return True
+
+
+def sweep_expired() -> int:
+    """The periodic job's pass (`jobs.tasks`): the "expired" history row for every
+    representation that ran out since, so the history says so even if nobody looked; the
+    number written. Safe to run concurrently with itself and with the requests."""
+    ran_out = (
+        Representation.objects.filter(revoked_at__isnull=True, valid_to__lt=timezone.localdate())
+        .exclude(events__kind=RepresentationEventKind.EXPIRED)
+        .order_by("id")
+    )
+    return sum(1 for representation in ran_out.iterator() if record_expiry(representation))
 
 
 def snapshot(representation: Representation) -> dict:
@@ -123,6 +139,23 @@ def subjects_of(citizen: Citizen) -> list[Subject]:
             seen.add(representation.individual_id)
             subjects.append(Subject(representation.individual, representation))
     return subjects
+
+
+def actor_for(citizen: Citizen, subject: Subject) -> CitizenActor:
+    """Who acts when `citizen` does something in `subject`'s planning: the individual, or a
+    representative with their representation's relation (a legal kind names itself)."""
+    representation = subject.representation
+    if representation is None:
+        return CitizenActor(
+            name=citizen.name or subject.individual.full_name,
+            identifier=normal_identifier(citizen),
+        )
+    return CitizenActor(
+        name=citizen.name or representation.representative_name,
+        identifier=normal_identifier(citizen),
+        as_representative=True,
+        relation=representation.relation or representation.get_kind_display(),
+    )
 
 
 def log_read(

@@ -2,12 +2,15 @@
 
 Every page loads whom it shows through `portal.access.get_subject` (logged, the same neutral
 404 for anything the reader may not see); the actions are `sip.citizen`'s (own words, asking
-for a SIP) and `portal.actions`' (giving and revoking access).
+for a SIP), `portal.actions`' (giving and revoking access) and `process.actions`' (marking
+one's own part of the planning done; writing what matters or asking for a SIP completes the
+activity the work description names for it, in the same transaction).
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -18,11 +21,19 @@ from django.views.decorators.http import require_POST
 from core.errors import ActionError
 from identity.citizen import citizen_required
 from portal import actions
-from portal.access import Subject, get_subject, log_read, record_expiry, subjects_of
+from portal.access import (
+    Subject,
+    actor_for,
+    get_subject,
+    log_read,
+    record_expiry,
+    subjects_of,
+)
 from portal.forms import AskSipForm, GrantForm, OwnWordsForm
 from portal.models import DischargeSummary, Representation
 from portal.planning import sip_requests_of, sips_of, stay_view, stays_of
 from portal.readlog import reads_about
+from process import actions as process_actions
 from sip import citizen as sip_citizen
 from sip.pdf import render_plan_pdf
 
@@ -95,13 +106,17 @@ def own_words(request, public_id, sip_id):
     form.is_valid()
     try:
         sip = sip_citizen.sip_for_citizen(subject.individual.identifier, sip_id)
-        sip_citizen.record_own_words(
-            sip.public_id,
-            citizen_identifier=request.citizen.personal_identity_number,
-            citizen_name=request.citizen.name,
-            as_representative=not subject.is_self,
-            text=form.cleaned_data.get("text", ""),
-        )
+        with transaction.atomic():
+            sip_citizen.record_own_words(
+                sip.public_id,
+                citizen_identifier=request.citizen.personal_identity_number,
+                citizen_name=request.citizen.name,
+                as_representative=not subject.is_self,
+                text=form.cleaned_data.get("text", ""),
+            )
+            process_actions.complete_by_citizen_action(
+                actor_for(request.citizen, subject), subject.individual, "own_words"
+            )
     except ActionError as error:
         if error.code == "not_found":
             raise Http404("not found") from None
@@ -118,13 +133,17 @@ def ask_sip(request, public_id):
     form = AskSipForm(request.POST)
     form.is_valid()
     try:
-        sip_citizen.request_sip(
-            citizen_identifier=request.citizen.personal_identity_number,
-            citizen_name=request.citizen.name,
-            as_representative=not subject.is_self,
-            individual_identifier=subject.individual.identifier,
-            text=form.cleaned_data.get("text", ""),
-        )
+        with transaction.atomic():
+            sip_citizen.request_sip(
+                citizen_identifier=request.citizen.personal_identity_number,
+                citizen_name=request.citizen.name,
+                as_representative=not subject.is_self,
+                individual_identifier=subject.individual.identifier,
+                text=form.cleaned_data.get("text", ""),
+            )
+            process_actions.complete_by_citizen_action(
+                actor_for(request.citizen, subject), subject.individual, "ask_sip"
+            )
     except ActionError as error:
         _form_error(form, error)
         return _overview(request, subject, ask=form, status=400)
@@ -132,6 +151,31 @@ def ask_sip(request, public_id):
         request, _("Din begäran om SIP är skickad. Vårdcentralen hör av sig till dig.")
     )
     return HttpResponseRedirect(reverse("portal:overview", args=[public_id]) + "#be-om-sip")
+
+
+@citizen_required
+@require_POST
+def mark_done(request, public_id, activity_id):
+    """ "Klart": the individual (or a representative with access today) marks a part of their
+    own planning done, when the work description lets them."""
+    subject = get_subject(request, request.citizen, public_id, action="portal.mark_done")
+    try:
+        activity = process_actions.do_citizen_check_off(
+            actor_for(request.citizen, subject), activity_id, subject.individual
+        )
+    except ActionError as error:
+        if error.code == "not_found":
+            raise Http404("not found") from None
+        messages.error(request, error.message)
+        return HttpResponseRedirect(reverse("portal:overview", args=[public_id]))
+    messages.success(
+        request,
+        _("Bra! ”%(title)s” är markerat som klart. Personalen ser det.")
+        % {"title": activity.definition.title},
+    )
+    return HttpResponseRedirect(
+        reverse("portal:overview", args=[public_id]) + f"#stay-{activity.episode.public_id}"
+    )
 
 
 @citizen_required

@@ -26,6 +26,7 @@ from individuals.models import Individual
 from organisations.models import Lane, Unit
 from portal.models import DischargeSummary
 from portal.summary import care_contact_phone
+from process.actions import citizen_may_mark
 from process.models import ActivityStatus, EpisodeActivity
 from sip import citizen as sip_citizen
 from sip.models import OwnWords, PlanAction, PlanVersion, Sip, SipRequest
@@ -143,13 +144,23 @@ def stay_view(episode: Episode, *, now: dt.datetime | None = None) -> StayView:
         survey_open=Invitation.objects.filter(
             episode=episode, opened_at__isnull=True, expires_at__gt=now
         ).exists(),
-        own_activities=list(
-            EpisodeActivity.objects.filter(episode=episode, definition__lane=Lane.INDIVIDUAL)
-            .exclude(status=ActivityStatus.NOT_APPLICABLE)
-            .select_related("definition")
-            .order_by("definition__order")
-        ),
+        own_activities=own_activities(episode),
     )
+
+
+def own_activities(episode: Episode) -> list[EpisodeActivity]:
+    """The individual's lane of the stay, each with `may_mark`: whether Min planering offers
+    "Klart" for it (the process's rule, `process.actions.citizen_may_mark`)."""
+    activities = list(
+        EpisodeActivity.objects.filter(episode=episode, definition__lane=Lane.INDIVIDUAL)
+        .exclude(status=ActivityStatus.NOT_APPLICABLE)
+        .select_related("definition")
+        .order_by("definition__order")
+    )
+    for activity in activities:
+        activity.episode = episode
+        activity.may_mark = citizen_may_mark(activity)  # type: ignore[attr-defined]
+    return activities
 
 
 @dataclass

@@ -38,6 +38,11 @@ urlpatterns = [
     ),
     path("min-planering/<uuid:public_id>/be-om-sip/", citizen_views.ask_sip, name="ask_sip"),
     path(
+        "min-planering/<uuid:public_id>/aktivitet/<uuid:activity_id>/klart/",
+        citizen_views.mark_done,
+        name="mark_done",
+    ),
+    path(
         "min-planering/<uuid:public_id>/sammanfattning/<uuid:episode_id>/<int:number>.pdf",
         citizen_views.summary_pdf,
         name="citizen_summary_pdf",

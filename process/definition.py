@@ -52,6 +52,13 @@ CONDITIONS = {
 }
 
 STAFF_LANES = {lane.value for lane in CARE_LANES}
+
+# What the individual does in Min planering that completes an activity of their own lane
+# (`individual: {action: ...}` in the file; see process.actions.complete_by_citizen_action).
+INDIVIDUAL_ACTIONS = {
+    "own_words": "skriver vad som är viktigt för hen",
+    "ask_sip": "ber om en SIP",
+}
 UNIT_LABELS = {"hours": "timmar", "calendar_days": "kalenderdagar", "working_days": "arbetsdagar"}
 
 TOP_KEYS = {"schema", "name", "valid_from", "source", "effect_goals", "references", "activities"}
@@ -70,6 +77,7 @@ ACTIVITY_KEYS = {
     "completed_by",
     "reopened_by",
     "step",
+    "individual",
     "effect_goals",
     "references",
 }
@@ -336,6 +344,8 @@ def _activity(raw, order: int, goals: dict, references: dict) -> dict:
     if step and step not in Step.__members__.values():
         raise DefinitionError(_line(raw, "step"), f"{where}: okänt steg '{step}'")
 
+    individual_marks, individual_action = _individual(raw, lane, completion, where)
+
     effect_goals = _list(raw, "effect_goals", where=where)
     if not effect_goals:
         raise DefinitionError(_line(raw, "effect_goals"), f"{where}: minst ett effektmål krävs")
@@ -367,9 +377,54 @@ def _activity(raw, order: int, goals: dict, references: dict) -> dict:
         "completion": completion,
         "reopened_by": reopened_by,
         "step": step,
+        "individual_marks": individual_marks,
+        "individual_action": individual_action,
         "effect_goals": effect_goals,
         "references": refs,
     }
+
+
+def _individual(raw, lane: str, completion: dict, where: str) -> tuple[bool, str]:
+    """`individual: {marks: true, action: own_words}`: the individual may mark the activity
+    done in Min planering, and/or their own action there completes it. Only on a manual
+    activity of the individual's lane (staff may still check it off)."""
+    value = raw.get("individual")
+    if value is None:
+        return False, ""
+    if not isinstance(value, dict):
+        raise DefinitionError(
+            _line(raw, "individual"), f"{where}: 'individual' ska ha 'marks' och/eller 'action'"
+        )
+    for k in value:
+        if k not in ("marks", "action"):
+            raise DefinitionError(_line(value, k), f"{where}: okänd nyckel '{k}' i 'individual'")
+    if lane != Lane.INDIVIDUAL:
+        raise DefinitionError(
+            _line(raw, "individual"),
+            f"{where}: 'individual' gäller bara aktiviteter i den enskildes simbana",
+        )
+    if not (completion.get("manual") or completion.get("or_manual")):
+        raise DefinitionError(
+            _line(raw, "individual"),
+            f"{where}: 'individual' kräver en aktivitet som bockas av (completed_by: manual)",
+        )
+    marks = value.get("marks", False)
+    if not isinstance(marks, bool):
+        raise DefinitionError(
+            _line(value, "marks"), f"{where}: 'individual.marks' ska vara true/false"
+        )
+    action = value.get("action") or ""
+    if action and action not in INDIVIDUAL_ACTIONS:
+        raise DefinitionError(
+            _line(value, "action"),
+            f"{where}: okänd handling '{action}' i 'individual.action' "
+            f"(tillåtna: {', '.join(INDIVIDUAL_ACTIONS)})",
+        )
+    if not marks and not action:
+        raise DefinitionError(
+            _line(raw, "individual"), f"{where}: 'individual' ska ha 'marks: true' eller 'action'"
+        )
+    return marks, action
 
 
 def _timing(raw, where: str) -> tuple[dict, str]:
@@ -522,6 +577,8 @@ COMPARED_FIELDS = {
     "deadline_kind": "Typ av tidsfrist",
     "conditions": "Gäller när",
     "completion": "Klar när",
+    "individual_marks": "Den enskilde kan markera",
+    "individual_action": "Klar genom den enskildes handling",
     "effect_goals": "Effektmål",
     "references": "Referenser",
 }

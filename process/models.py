@@ -97,6 +97,11 @@ class ActivityDefinition(models.Model):
     completion = models.JSONField(default=dict)
     reopened_by = models.JSONField(default=list)
     step = models.CharField(max_length=40, blank=True)  # episodes.rules.Step of the action
+    # The individual (or their representative) may mark it done in Min planering; and the
+    # individual's own action there that completes it ("own_words", "ask_sip"; see
+    # process.definition.INDIVIDUAL_ACTIONS). Staff may check it off as well.
+    individual_marks = models.BooleanField(default=False)
+    individual_action = models.CharField(max_length=20, blank=True)
     effect_goals = models.JSONField(default=list)
     references = models.JSONField(default=list)  # [{"id","title","url"}], resolved at load
 
@@ -165,6 +170,13 @@ class ActivityState(models.TextChoices):
     NOT_APPLICABLE = "not_applicable", _("Ej aktuell")
 
 
+class CitizenRole(models.TextChoices):
+    """Who marked an activity done in Min planering."""
+
+    INDIVIDUAL = "individual", _("Den enskilde")
+    REPRESENTATIVE = "representative", _("Företrädare")
+
+
 OPEN_STATUSES = (ActivityStatus.OPEN, ActivityStatus.OVERDUE)
 # Applicable and not done: the open ones and those closed undone at discharge.
 UNDONE_STATUSES = (*OPEN_STATUSES, ActivityStatus.MISSED)
@@ -191,6 +203,11 @@ class EpisodeActivity(PublicIdModel):
     completed_unit = models.ForeignKey(
         "organisations.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Completed in Min planering (no staff user): the citizen's name, whether they acted as
+    # the individual or as a representative, and the representation's relation.
+    citizen_name = models.CharField(max_length=200, blank=True)
+    citizen_role = models.CharField(max_length=16, choices=CitizenRole.choices, blank=True)
+    citizen_relation = models.CharField(max_length=100, blank=True)
     note = models.TextField(blank=True)
     # Set by the sweeper when it has dealt with the miss of the current `due_at`; cleared when
     # the due time moves, so a new miss is found again.
@@ -238,6 +255,18 @@ class EpisodeActivity(PublicIdModel):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    @property
+    def citizen_completion(self) -> str:
+        """ "Markerad av den enskilde (namn)" / "… av företrädare (relation)" when the
+        individual or a representative marked it done in Min planering, else ''."""
+        if self.status != ActivityStatus.DONE or not self.citizen_role or self.completed_by_id:
+            return ""
+        if self.citizen_role == CitizenRole.REPRESENTATIVE:
+            return _("Markerad av företrädare (%(relation)s)") % {
+                "relation": self.citizen_relation or self.citizen_name
+            }
+        return _("Markerad av den enskilde (%(name)s)") % {"name": self.citizen_name}
+
 
 class LogKind(models.TextChoices):
     INSTANTIATED = "instantiated", _("Aktiviteter skapade")
@@ -245,6 +274,7 @@ class LogKind(models.TextChoices):
     DUE_CHANGED = "due_changed", _("Tidpunkt räknad om")
     COMPLETED = "completed", _("Klar genom steg i Samsyn")
     CHECKED_OFF = "checked_off", _("Avbockad")
+    MARKED_BY_CITIZEN = "marked_by_citizen", _("Markerad i Min planering")
     REOPENED = "reopened", _("Öppnad igen")
     NOT_APPLICABLE = "not_applicable", _("Inte längre aktuell")
     APPLICABLE = "applicable", _("Aktuell igen")
