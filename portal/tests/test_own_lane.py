@@ -3,6 +3,7 @@ their own part of the planning done, and writing what matters completes its acti
 
 import datetime as dt
 
+import pytest
 import time_machine
 from django.core.management import call_command
 from django.urls import reverse
@@ -149,6 +150,7 @@ def test_writing_what_matters_completes_its_activity_in_the_same_step(org, clien
     assert ActivityLog.objects.filter(kind=LogKind.MARKED_BY_CITIZEN).count() == 1
 
 
+@pytest.mark.django_db(transaction=True)  # the worker commits and closes its connection
 def test_the_periodic_job_writes_the_expired_row_once(org, client):
     episode = admit(org)
     granted = _grant_karin(client, episode.individual, days=3)
