@@ -1,5 +1,6 @@
 """The individual's story in a real browser at phone width: Min planering after e-ID login
-(the citizen session through the identity seam), the plan, what matters to them, a relative
+(the citizen session through the identity seam), the plan, what matters to them, marking their
+own part done, a relative
 given access who then sees the same until it is taken back; the SIP's health centre nurse
 reads what was written."""
 
@@ -37,6 +38,13 @@ def test_the_individual_writes_what_matters_and_gives_their_daughter_access(org,
     page.get_by_role("button", name="Spara det som är viktigt för mig").click()
     page.get_by_text("Tack! Det du skrev är sparat").wait_for()
     assert sip.own_words.get().text == "Att jag får sova ut på morgonen."
+    # His own part of the planning: he marks what he has done himself.
+    knows = "Den enskilde vet vad som händer och vem som gör vad"
+    page.get_by_role("button", name=f"Klart: {knows}").click()
+    page.get_by_text(f"”{knows}” är markerat som klart").wait_for()
+    assert page.get_by_role("button", name=f"Klart: {knows}").count() == 0
+    _fits_the_phone(page)
+    assert_accessible(page)
 
     page.get_by_role("link", name="Närstående som får se").click()
     page.get_by_role("heading", name="Närstående som får se min planering").wait_for()
