@@ -478,6 +478,28 @@ def discharged(
     )
 
 
+def discharge_cancelled(
+    episode: Episode,
+    *,
+    by: Membership | None,
+    at: dt.datetime,
+    reason: str,
+    discharged_at: dt.datetime,
+    destination: str,
+) -> Event:
+    """The discharge was a mistake (ADT A13, or the ward): the stay goes on. The cancelled
+    discharge's time and destination are kept in the event; the episode's columns are cleared."""
+    return record(
+        episode,
+        EventKind.DISCHARGE_CANCELLED,
+        occurred_at=at,
+        reason=reason,
+        discharged_at=_iso(discharged_at),
+        destination=destination,
+        **_by(by),
+    )
+
+
 def exited(
     episode: Episode, *, by: Membership | None, at: dt.datetime, reason: str, note: str
 ) -> Event:

@@ -420,6 +420,16 @@ STEP_FORMS: dict[Step, StepSpec] = {
             submission_key=k,
         ),
     ),
+    Step.CANCEL_DISCHARGE: StepSpec(
+        RevokeForm,
+        _("Makulera utskrivningen"),
+        _("Makulera utskrivningen"),
+        lambda u, e, d, k: actions.do_cancel_discharge(u, e, d["reason"], submission_key=k),
+        _(
+            "Utskrivningen är makulerad: vårdtillfället pågår igen. "
+            "Berörda enheter har fått besked."
+        ),
+    ),
     Step.EXIT: StepSpec(
         ExitForm,
         _("Avbryt processen"),

@@ -203,6 +203,13 @@ def fold(
         columns["state"] = EpisodeState.DISCHARGED
         columns["discharged_at"] = columns["ended_at"] = occurred_at
         columns["discharge_destination"] = data["destination"]
+    elif kind == EventKind.DISCHARGE_CANCELLED:
+        # The stay goes on as before the discharge: ready when a ready notice is in force
+        # (a discharge keeps `ready_at`), else admitted; the discharge's columns are cleared,
+        # so the statistics and the payment no longer count it.
+        columns["state"] = EpisodeState.READY if columns["ready_at"] else EpisodeState.ADMITTED
+        columns["discharged_at"] = columns["ended_at"] = None
+        columns["discharge_destination"] = ""
     elif kind == EventKind.EXITED:
         columns["state"], columns["exit_reason"] = EpisodeState.EXITED, data["reason"]
         columns["ended_at"] = occurred_at
@@ -258,6 +265,7 @@ class EventKind(models.TextChoices):
     INFORMATION_TRANSFERRED = "information_transferred", _("Informationsöverföring gjord")
     SUMMARY_GIVEN = "summary_given", _("Skriftlig sammanfattning given")
     DISCHARGED = "discharged", _("Utskriven")
+    DISCHARGE_CANCELLED = "discharge_cancelled", _("Utskrivning makulerad")
     EXITED = "exited", _("Processen avbruten")
     READMISSION_LINKED = "readmission_linked", _("Återinskrivning kopplad")
     READMISSION_UNLINKED = "readmission_unlinked", _("Koppling till återinskrivning borttagen")
@@ -324,6 +332,7 @@ class MessageKind(models.TextChoices):
     READY_REVOKED = "ready_revoked", _("Återtagen utskrivningsklar")
     SIP_INVITATION = "sip_invitation", _("Kallelse till SIP")
     DISCHARGE_NOTICE = "discharge_notice", _("Utskrivningsmeddelande")
+    DISCHARGE_CANCELLED = "discharge_cancelled", _("Makulerad utskrivning")
     PROCESS_INTERRUPTED = "process_interrupted", _("Avbrott i processen")
     FREE = "free", _("Meddelande")
 

@@ -9,9 +9,12 @@ PROCESS.md.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+
+from django.utils import timezone
 
 from core.errors import ActionError
 from episodes.models import Episode, EpisodeState
@@ -48,6 +51,7 @@ class Step(StrEnum):
     RECORD_INFORMATION_TRANSFER = "record_information_transfer"
     RECORD_SUMMARY = "record_summary"
     DISCHARGE = "discharge"
+    CANCEL_DISCHARGE = "cancel_discharge"
     EXIT = "exit"
 
 
@@ -71,6 +75,12 @@ STATE_REFUSALS: dict[EpisodeState, tuple[str, str]] = {
     EpisodeState.DISCHARGED: ("Patienten är redan utskriven.", "already_discharged"),
     EpisodeState.EXITED: ("Vårdtillfället är avslutat.", "episode_closed"),
 }
+
+# A discharge registered by mistake (HL7 ADT A13, or the ward) may be cancelled for a week:
+# long enough for the hospital record to be corrected after a weekend, short enough that the
+# follow-ups the units concerned started on the discharge notice, and a month's statistics
+# and payment basis (by month of discharge), are not changed long afterwards.
+CANCEL_DISCHARGE_WINDOW = dt.timedelta(days=7)
 
 SIP_NEEDED = Requirement(
     lambda e: e.sip_needed is True, "Bedöm först att SIP behövs.", "sip_not_needed"
@@ -156,6 +166,25 @@ RULES: dict[Step, StepRule] = {
     Step.RECORD_INFORMATION_TRANSFER: StepRule(INPATIENT, CLINICAL, states=NOT_EXITED),
     Step.RECORD_SUMMARY: StepRule(INPATIENT, CLINICAL, states=NOT_EXITED),
     Step.DISCHARGE: StepRule(INPATIENT, CLINICAL),
+    Step.CANCEL_DISCHARGE: StepRule(
+        INPATIENT,
+        CLINICAL,
+        states=frozenset({EpisodeState.DISCHARGED}),
+        requires=(
+            Requirement(
+                lambda e: (
+                    e.discharged_at is not None
+                    and timezone.now() - e.discharged_at <= CANCEL_DISCHARGE_WINDOW
+                ),
+                "Utskrivningen kan bara makuleras inom 7 dygn.",
+                "cancel_window_passed",
+            ),
+        ),
+        refusals=(
+            (EpisodeState.ADMITTED, "Patienten är inte utskriven.", "not_discharged"),
+            (EpisodeState.READY, "Patienten är inte utskriven.", "not_discharged"),
+        ),
+    ),
     Step.EXIT: StepRule(INPATIENT, CLINICAL),
 }
 

@@ -51,7 +51,17 @@ def describe(event: Event) -> str:
         )
     if d.get("meeting_at"):
         parts.append(_("möte %(when)s") % {"when": _fmt_moment(d["meeting_at"])})
-    if d.get("destination"):
+    if event.kind == "discharge_cancelled":
+        parts.append(
+            _("utskrivningen %(when)s till %(destination)s gäller inte")
+            % {
+                "when": _fmt_moment(d.get("discharged_at", "")),
+                "destination": DischargeDestination(d["destination"]).label
+                if d.get("destination")
+                else "–",
+            }
+        )
+    elif d.get("destination"):
         parts.append(str(DischargeDestination(d["destination"]).label))
     if event.kind == "exited" and d.get("reason"):
         parts.append(str(ExitReason(d["reason"]).label))
@@ -64,9 +74,12 @@ def describe(event: Event) -> str:
     for key in ("status", "remaining_needs", "planned_actions", "note"):
         if d.get(key):
             parts.append(d[key])
-    if event.kind in ("ready_notice_revoked", "party_removed", "message_forwarded") and d.get(
-        "reason"
-    ):
+    if event.kind in (
+        "ready_notice_revoked",
+        "discharge_cancelled",
+        "party_removed",
+        "message_forwarded",
+    ) and d.get("reason"):
         reason = {
             "misdirected": _("felsänt"),
             "removed_by_ward": _("borttagen av avdelningen"),

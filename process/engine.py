@@ -56,6 +56,18 @@ from process.models import (
 # The phases whose activities can no longer be done once the stay is discharged.
 BEFORE_DISCHARGE = (Phase.ADMISSION, Phase.STAY, Phase.READY)
 
+
+def undone_by_cancelled_discharge(definition: ActivityDefinition) -> bool:
+    """Whether a cancelled discharge (`EventKind.DISCHARGE_CANCELLED`) reopens the activity
+    when done: the ones the discharge itself completed, and the acknowledgements of its
+    discharge notice (the next discharge sends a new one). Other work stays done: it was."""
+    completion = definition.completion
+    return completion.get("event") == EventKind.DISCHARGED or (
+        completion.get("event") == EventKind.MESSAGE_ACKNOWLEDGED
+        and (completion.get("where") or {}).get("message_kind") == "discharge_notice"
+    )
+
+
 # Among several units concerned in one lane, the one that performs the lane's activities.
 UNIT_KIND_PREFERENCE = [
     UnitKind.WARD,
@@ -560,11 +572,17 @@ def _evaluate(session: _Session, event: Event | None, *, now: dt.datetime | None
             activity.not_applicable_reason,
         )
 
-        # 1. Reopen what the event undoes (e.g. a revoked ready notice).
+        # 1. Reopen what the event undoes (e.g. a revoked ready notice, a cancelled discharge).
         if (
             event is not None
             and activity.status == ActivityStatus.DONE
-            and event.kind in definition.reopened_by
+            and (
+                event.kind in definition.reopened_by
+                or (
+                    event.kind == EventKind.DISCHARGE_CANCELLED
+                    and undone_by_cancelled_discharge(definition)
+                )
+            )
         ):
             activity.status = ActivityStatus.OPEN
             activity.completed_at = activity.completed_by = activity.completed_unit = None
@@ -649,7 +667,12 @@ def _evaluate(session: _Session, event: Event | None, *, now: dt.datetime | None
                     activity=activity, due_at=activity.due_at, completed_at__isnull=True
                 ).update(completed_at=event.occurred_at)
 
-        # 5. Discharged: what a phase before discharge left undone closes (issue 17). It
+        # 5. Discharged: what a phase before discharge left undone closes (issue 17); the
+        # discharge cancelled, it is open again (the sweeper marks it overdue if it is).
+        if not discharged and not exited and activity.status == ActivityStatus.MISSED:
+            activity.status = ActivityStatus.OPEN
+            log(activity, LogKind.REOPENED, cause=event.kind if event else "")
+        # Discharged: what a phase before discharge left undone closes (issue 17). It
         # stays undone and counted where it was missed; it leaves the open rows, so the to-do
         # list's scan of open activities no longer walks every ended stay's leftovers.
         if discharged and definition.phase in BEFORE_DISCHARGE and activity.status in OPEN_STATUSES:

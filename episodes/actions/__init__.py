@@ -17,6 +17,7 @@ from episodes.actions.admission import (
 )
 from episodes.actions.common import MAX_TEXT, MUNICIPAL_LANES
 from episodes.actions.discharge import (
+    do_cancel_discharge,
     do_discharge,
     do_exit,
     do_record_information_transfer,
@@ -54,6 +55,7 @@ __all__ = [
     "do_appoint_care_contact",
     "do_assess_help_need",
     "do_assess_sip_need",
+    "do_cancel_discharge",
     "do_correct_admission",
     "do_discharge",
     "do_edit_parties",

@@ -1,4 +1,5 @@
-"""Ready for discharge, its revocation, the discharge checklist, discharge and exit."""
+"""Ready for discharge, its revocation, the discharge checklist, discharge, its cancellation
+and exit."""
 
 from __future__ import annotations
 
@@ -207,6 +208,56 @@ def do_discharge(
     )
     events.discharged(
         episode, by=membership, at=at, destination=destination, ready_at=episode.ready_at
+    )
+    return episode
+
+
+@events.action
+def do_cancel_discharge(
+    user: User,
+    episode: Episode,
+    reason: str,
+    *,
+    occurred_at: dt.datetime | None = None,
+    submission_key: str | None = None,
+    acting_unit: Unit | None = None,
+) -> Episode:
+    """Cancel a discharge registered by mistake (makulerad utskrivning, HL7 ADT A13): the stay
+    goes on as before it (`episodes.models.fold`), the units concerned are told, and the
+    process engine reopens what the discharge closed. Only the ward, within
+    `rules.CANCEL_DISCHARGE_WINDOW` of the discharge (the step's rule)."""
+    episode, membership = begin(
+        user,
+        episode,
+        Step.CANCEL_DISCHARGE,
+        submission_key=submission_key,
+        acting_unit=acting_unit,
+    )
+    reason = check_text(reason, field_name="reason", required=True, limit=1000)
+    discharged_at, destination = episode.discharged_at, episode.discharge_destination
+    assert discharged_at is not None  # the rule allows this step only when discharged
+    at = check_moment(
+        occurred_at,
+        field_name="occurred_at",
+        not_before=discharged_at,
+        not_before_message="Makuleringen kan inte ligga före utskrivningen.",
+    )
+    send(
+        episode,
+        MessageKind.DISCHARGE_CANCELLED,
+        membership,
+        concerned_units(episode),
+        sent_at=at,
+        body=reason,
+        discharged_at=discharged_at.isoformat(),
+    )
+    events.discharge_cancelled(
+        episode,
+        by=membership,
+        at=at,
+        reason=reason,
+        discharged_at=discharged_at,
+        destination=destination,
     )
     return episode
 

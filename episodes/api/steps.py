@@ -297,6 +297,17 @@ def discharge(request, id: UUID, payload: DischargeIn, idempotency_key: Idempote
     return reloaded(episode)
 
 
+@router.post(
+    "/episodes/{id}/discharge/cancel", response=EpisodeOut, summary="Makulera utskrivningen"
+)
+def cancel_discharge(request, id: UUID, payload: ReasonIn, idempotency_key: IdempotencyKey = None):
+    episode, acting = open_step(
+        request, id, Step.CANCEL_DISCHARGE, payload, idempotency_key, log_as="discharge_cancel"
+    )
+    actions.do_cancel_discharge(request.auth, episode, payload.reason, **acting)
+    return reloaded(episode)
+
+
 @router.post("/episodes/{id}/exit", response=EpisodeOut, summary="Avbryt processen")
 def exit_process(request, id: UUID, payload: ExitIn, idempotency_key: IdempotencyKey = None):
     episode, acting = open_step(request, id, Step.EXIT, payload, idempotency_key, log_as="exit")

@@ -25,6 +25,7 @@ from core.errors import ActionError
 from episodes.actions import (
     AdmissionInput,
     do_admit,
+    do_cancel_discharge,
     do_correct_admission,
     do_discharge,
     do_exit,
@@ -43,7 +44,7 @@ logger = logging.getLogger("samsyn.hl7")
 
 INTEGRATION_USERNAME = "hl7-adt"
 # The events about a stay Samsyn must already have (an unknown person waits in the queue).
-NEEDS_INDIVIDUAL = ("A02", "A03", "A08", "A11")
+NEEDS_INDIVIDUAL = ("A02", "A03", "A08", "A11", "A13")
 
 
 @dataclass(frozen=True)
@@ -381,12 +382,22 @@ def apply(adt: Adt, ward: Unit) -> Episode:
             occurred_at=adt.occurred_at,
             acting_unit=ward,
         )
-    # A13: Samsyn has no action that reopens a discharged stay; a person corrects it.
-    raise Rejected(
-        "Makulerad utskrivning (A13) kan inte genomföras automatiskt: Samsyn har inget steg "
-        "som öppnar ett utskrivet vårdtillfälle igen. Kontakta avdelningen.",
-        code="cancel_discharge_unsupported",
-    )
+    if adt.event == "A13":
+        # Cancel discharge: the person's latest discharged stay at the ward (or the visit).
+        episode = _episode(adt, ward, states=frozenset({EpisodeState.DISCHARGED}))
+        if episode.state != EpisodeState.DISCHARGED:
+            raise Refused(
+                "Vårdtillfället är inte utskrivet: det finns ingen utskrivning att makulera.",
+                code="not_discharged",
+            )
+        return do_cancel_discharge(
+            user,
+            episode,
+            "Utskrivningen makulerad i vårdsystemet (ADT^A13).",
+            occurred_at=adt.occurred_at,
+            acting_unit=ward,
+        )
+    raise Rejected(f"Händelsen {adt.event} stöds inte.", code="unsupported_event")
 
 
 def transfer(adt: Adt, ward: Unit, user: User) -> Episode:

@@ -50,7 +50,7 @@ def adt(
     pid3 = pid3 if pid3 is not None else f"{identifier}^^^{authority}"
     segments = [
         f"MSH|{encoding}|PAS|SU|SAMSYN|VGR|20261201083000||ADT^{event}^ADT_{event}|{control_id}|P|2.5",
-        f"EVN|{event}|20261201083000|||||{occurred}",
+        f"EVN|{event}|20261201083000||||{occurred}",  # EVN-6: the event occurred
         f"PID|1||{pid3}||{family}^{given}||19410708|F",
         "|".join(pv1),
         f"PV2|||||||||{expected_discharge}",

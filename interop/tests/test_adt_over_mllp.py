@@ -116,19 +116,6 @@ def test_a_cancelled_admission_ends_the_episode_as_cancelled(listener):
     assert episode.exit_reason == "cancelled"
 
 
-def test_a_cancelled_discharge_is_rejected_with_the_reason(listener):
-    answers = post(
-        listener,
-        adt("A01", "MSG-1", admitted=ts(hours_ago(30))),
-        adt("A03", "MSG-2", discharged=ts(hours_ago(2))),
-        adt("A13", "MSG-3"),
-    )
-
-    assert answers[2][0] == "AR"
-    assert "A13" in answers[2][2]
-    assert Episode.objects.get().state == EpisodeState.DISCHARGED
-
-
 def test_a_discharge_before_the_admission_is_refused_and_nothing_changes(listener):
     answers = post(
         listener,
