@@ -155,3 +155,10 @@ def test_the_definition_refuses_a_wrong_individual_key(change, reason):
     with pytest.raises(DefinitionError) as error:
         parse_definition(VALID + INDIVIDUAL_ACTIVITY.replace(*change))
     assert reason in error.value.reason and error.value.line
+
+
+def test_the_catalogue_says_what_the_individual_can_do_themselves(org, client):
+    client.force_login(org.nurse)
+    page = client.get("/process/katalog/", {"lane": "individual"}).content.decode()
+    assert "Kan själv markera klart i Min planering (eller en företrädare)." in page
+    assert "Klar när den enskilde skriver vad som är viktigt för hen i Min planering." in page
