@@ -91,9 +91,11 @@ def planned_date_moves(episode_ref: str = "id"):
 # write in the same transaction as the events and which `bench.consistency.replay` checks
 # against the events (replayed in time order):
 #
-# - `discharged_at` is the instant of the episode's one DISCHARGED event;
+# - `discharged_at` is the instant of the episode's DISCHARGED event that no
+#   DISCHARGE_CANCELLED follows (a cancelled discharge clears the column);
 # - `ready_at` is the ready notice in force: the latest READY_NOTICE_SENT not followed by a
-#   READY_NOTICE_REVOKED (no ready event can follow the discharge: both need an active episode);
+#   READY_NOTICE_REVOKED (no ready event can follow the discharge in force: both need an
+#   active episode);
 # - `sip_needed` is what the latest SIP_NEED_ASSESSED said (None: never assessed);
 # - `sip_invited_at` is the (only) SIP_INVITATION_SENT;
 # - `admission_notice_sent_at` is the first ADMISSION_NOTICE_SENT.

@@ -92,9 +92,12 @@ def planned_date_moves(episode_ref: str = "episode_id"):
 
 
 def discharge_facts(filters: Filters, start: dt.datetime, end: dt.datetime) -> QuerySet[Event]:
-    """One DISCHARGED event per episode discharged in [start, end), annotated from the events."""
+    """One DISCHARGED event per episode discharged in [start, end), annotated from the events:
+    the one no DISCHARGE_CANCELLED (makulerad utskrivning) follows."""
+    cancelled = _events(EventKind.DISCHARGE_CANCELLED).filter(_later_than_outer())
     return (
         Event.objects.filter(kind=EventKind.DISCHARGED, occurred_at__gte=start, occurred_at__lt=end)
+        .exclude(Exists(cancelled))
         .filter(filters.episode_q())
         .annotate(
             ready_at=ready_notice_in_force(),

@@ -49,7 +49,7 @@ FACTS = (
 @pytest.fixture
 def through_actions(org):
     """Recent histories made by the real actions: moves, SIP, a revoked and re-sent ready
-    notice, an episode with no SIP assessment and no admission notice."""
+    notice, an episode with no SIP assessment and no admission notice, cancelled discharges."""
     now = timezone.now()
     first = admit(org, identifier=TEST_IDENTIFIERS[0], admitted_at=now - dt.timedelta(days=6))
     today = local_date(now)
@@ -69,7 +69,13 @@ def through_actions(org):
         send_notice=False,
     )
     actions.do_send_ready_notice(org.physician, second, occurred_at=now - dt.timedelta(days=2))
+    actions.do_discharge(org.nurse, second, "home", discharged_at=now - dt.timedelta(hours=2))
+    # A discharge cancelled (makulerad) and done again counts once; one cancelled, not at all.
+    actions.do_cancel_discharge(org.nurse, second, "Fel vårdtillfälle.")
     actions.do_discharge(org.nurse, second, "home")
+    third = admit(org, identifier=TEST_IDENTIFIERS[9], admitted_at=now - dt.timedelta(days=3))
+    actions.do_discharge(org.nurse, third, "home", discharged_at=now - dt.timedelta(hours=1))
+    actions.do_cancel_discharge(org.nurse, third, "Patienten är kvar.")
     return first, second
 
 
