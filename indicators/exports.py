@@ -298,7 +298,8 @@ def _payment_summary_rows(municipality, period: Period) -> Iterator[list]:
     for month in period.months():
         month_period = Period.month(month.year, month.month)
         for region in regions_for(municipality, month_period):
-            result = payment_month(municipality, month, region)
+            # The totals only: the lines follow, streamed (`_payment_line_rows`).
+            result = payment_month(municipality, month, region, lines=slice(0, 0))
             quarter = result.quarter
             yield [
                 f"{month:%Y-%m}",

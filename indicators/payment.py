@@ -21,11 +21,11 @@ deadline; compulsory psychiatric care (LPT/LRV) has no payment clock.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import BooleanField, Case, Count, F, Q, Sum, Value, When
+from django.db.models import BooleanField, Case, Count, F, IntegerField, Q, Sum, Value, When
 from django.db.models import CharField as CharFieldType
 
 from core.timerules import local_date
@@ -166,6 +166,26 @@ LINE_FIELDS = [
 ]
 
 
+def _amount(
+    ready_day: dt.date, billable_days: int, agreement: PaymentAgreement, rates: Rates
+) -> tuple[Decimal | None, list[dt.date]]:
+    """The amount of `billable_days` nights after a ready notice on `ready_day`, and the nights
+    without a daily rate (the amount is None when there are any).
+
+    The nights from day `free_days` up to the night before discharge, each at its rate."""
+    first = ready_day + dt.timedelta(days=agreement.free_days)
+    total = Decimal(0)
+    missing = []
+    for offset in range(billable_days):
+        day = first + dt.timedelta(days=offset)
+        rate = rates.on(day)
+        if rate is None:
+            missing.append(day)
+        else:
+            total += rate
+    return (None if missing else total), missing
+
+
 def _line(row: dict, agreement: PaymentAgreement, rates: Rates) -> EpisodeLine:
     line = EpisodeLine(
         episode_id=str(row["public_id"]),
@@ -179,17 +199,9 @@ def _line(row: dict, agreement: PaymentAgreement, rates: Rates) -> EpisodeLine:
         amount=None,
     )
     if line.billable_days:
-        # The nights from day `free_days` up to the night before discharge, each at its rate.
-        first = local_date(line.ready_at) + dt.timedelta(days=agreement.free_days)
-        total = Decimal(0)
-        for offset in range(line.billable_days):
-            day = first + dt.timedelta(days=offset)
-            rate = rates.on(day)
-            if rate is None:
-                line.missing_rate_days.append(day)
-            else:
-                total += rate
-        line.amount = None if line.missing_rate_days else total
+        line.amount, line.missing_rate_days = _amount(
+            local_date(line.ready_at), line.billable_days, agreement, rates
+        )
     elif line.counts or line.status == "free":
         line.amount = Decimal(0)
     return line
@@ -213,6 +225,10 @@ class Quarter:
 
 @dataclass
 class PaymentMonth:
+    """A month's payment figures. The totals (`by_status`, the pool, `individual_days`,
+    `individual_amount`, the days without a rate) cover every episode of the month, from one
+    grouped query; `lines` holds the episodes asked for (all of them, or one page)."""
+
     municipality: Principal
     region: Principal | None
     month: dt.date
@@ -222,6 +238,14 @@ class PaymentMonth:
     pool_days: int = 0
     quarter: Quarter | None = None
     by_status: dict[str, int] = field(default_factory=dict)
+    individual_days: int = 0
+    individual_amount: Decimal | None = Decimal(0)
+    line_days_without_rate: list[dt.date] = field(default_factory=list)
+
+    @property
+    def episodes(self) -> int:
+        """The number of discharged episodes in the month (all lines, whatever the page)."""
+        return sum(self.by_status.values())
 
     @property
     def monthly_mean(self) -> float | None:
@@ -230,15 +254,6 @@ class PaymentMonth:
     @property
     def billed_lines(self) -> list[EpisodeLine]:
         return [line for line in self.lines if line.billable_days]
-
-    @property
-    def individual_days(self) -> int:
-        return sum(line.billable_days for line in self.lines)
-
-    @property
-    def individual_amount(self) -> Decimal | None:
-        amounts = [line.amount for line in self.billed_lines]
-        return None if any(a is None for a in amounts) else sum(amounts, Decimal(0))
 
     @property
     def total_days(self) -> Decimal:
@@ -253,7 +268,7 @@ class PaymentMonth:
 
     @property
     def missing_rate_days(self) -> list[dt.date]:
-        days = {d for line in self.lines for d in line.missing_rate_days}
+        days = set(self.line_days_without_rate)
         if self.quarter and self.quarter.excess_days and self.quarter.rate is None:
             days.add(self.quarter.end)
         return sorted(days)
@@ -282,21 +297,28 @@ def _regions_for(municipality: Principal, period: Period) -> list[Principal | No
     return regions or [Principal.objects.filter(kind=PrincipalKind.REGION).order_by("name").first()]
 
 
+ALL_LINES = slice(None)
+Lines = slice | Callable[[int], slice]
+
+
 def payment_month(
-    municipality: Principal, month: dt.date, region: Principal | None
+    municipality: Principal, month: dt.date, region: Principal | None, lines: Lines = ALL_LINES
 ) -> PaymentMonth:
     """The payment figures of `municipality` for the month starting `month`, for `region`.
 
-    The agreement in force on the month's last day applies to the whole month.
+    The agreement in force on the month's last day applies to the whole month. `lines` picks
+    the episode lines read (in order of discharge): all by default, `slice(0, 0)` for none, or
+    a function from the month's number of episodes to a slice (a page); the totals always
+    cover the whole month.
     """
     from indicators.queries import without_jit
 
     with without_jit():
-        return _payment_month(municipality, month, region)
+        return _payment_month(municipality, month, region, lines)
 
 
 def _payment_month(
-    municipality: Principal, month: dt.date, region: Principal | None
+    municipality: Principal, month: dt.date, region: Principal | None, lines: Lines
 ) -> PaymentMonth:
     period = Period.month(month.year, month.month)
     agreement = PaymentAgreement.in_force(period.end, region)
@@ -305,19 +327,53 @@ def _payment_month(
         return result
     rates = Rates(region)
     facts = _payment_facts(municipality, region, period, agreement)
+    _add_totals(result, facts, agreement, rates)
+    chosen = lines(result.episodes) if callable(lines) else lines
     result.lines = [
         _line(row, agreement, rates)
-        for row in facts.order_by("discharged_at", "id").values(*LINE_FIELDS)
+        for row in facts.order_by("discharged_at", "id").values(*LINE_FIELDS)[chosen]
     ]
-    result.by_status = {
-        row["status"]: row["n"] for row in facts.order_by().values("status").annotate(n=Count("id"))
-    }
-    if agreement.model == PaymentModel.VGR_AVERAGE:
-        pool = facts.filter(status="pooled").aggregate(n=Count("id"), days=Sum("ready_days"))
-        result.pool_episodes, result.pool_days = pool["n"], pool["days"] or 0
-        if period.start.month % 3 == 0:
-            result.quarter = _quarter(municipality, region, period, agreement, rates)
+    if agreement.model == PaymentModel.VGR_AVERAGE and period.start.month % 3 == 0:
+        result.quarter = _quarter(municipality, region, period, agreement, rates)
     return result
+
+
+def _add_totals(result: PaymentMonth, facts, agreement: PaymentAgreement, rates: Rates) -> None:
+    """The month's totals from one grouped query: episodes by status, with the ready days (the
+    pool) and, for the billed ones, by day of the ready notice and billable days, which is all
+    a line's amount depends on (`_amount`)."""
+    from indicators.queries import DAY_ZERO, LocalDay
+
+    groups = (
+        facts.order_by()
+        .values(
+            "status",
+            "billable_days",
+            ready_day=Case(
+                When(billable_days__gt=0, then=LocalDay("ready_at")),
+                default=Value(None),
+                output_field=IntegerField(),
+            ),
+        )
+        .annotate(n=Count("id"), days=Sum("ready_days"))
+    )
+    missing: set[dt.date] = set()
+    amount: Decimal | None = Decimal(0)
+    for row in groups:
+        n, status = row["n"], row["status"]
+        result.by_status[status] = result.by_status.get(status, 0) + n
+        if status == "pooled":
+            result.pool_episodes += n
+            result.pool_days += row["days"] or 0
+        billable = row["billable_days"] or 0
+        if billable:
+            result.individual_days += billable * n
+            ready_day = DAY_ZERO + dt.timedelta(days=row["ready_day"])
+            line_amount, without_rate = _amount(ready_day, billable, agreement, rates)
+            missing.update(without_rate)
+            amount = None if amount is None or line_amount is None else amount + line_amount * n
+    result.individual_amount = amount
+    result.line_days_without_rate = sorted(missing)
 
 
 def _quarter(

@@ -10,6 +10,7 @@ import datetime as dt
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -190,10 +191,7 @@ def payment(request):
         "params": request.GET,
     }
     if municipality and month and not error:
-        results = [
-            payment_month(municipality, month, region)
-            for region in regions_for(municipality, Period.month(month.year, month.month))
-        ]
+        results = _payment_pages(request, municipality, month)
         log_access(
             request.user,
             "statistics.payment",
@@ -209,8 +207,39 @@ def payment(request):
                     "to": f"{month:%Y-%m}",
                 }
             ),
+            page_query=urlencode(
+                {"municipality": municipality.public_id, "month": f"{month:%Y-%m}"}
+            ),
         )
     return render(request, "indicators/payment.html", context, status=400 if error else 200)
+
+
+PAYMENT_PAGE_SIZE = 50
+
+
+class _Pager:
+    """Turns a month's number of episodes into the slice of page `number` (for `payment_month`),
+    keeping the page for the pager."""
+
+    def __init__(self, number: str | None):
+        self.number = number
+        self.page = None
+
+    def __call__(self, count: int) -> slice:
+        self.page = Paginator(range(count), PAYMENT_PAGE_SIZE).get_page(self.number)
+        return slice(self.page.start_index() - 1, self.page.end_index()) if count else slice(0, 0)
+
+
+def _payment_pages(request, municipality: Principal, month: dt.date) -> list[tuple]:
+    """Per region, its month (the totals of every episode) and one page of its episode lines:
+    page `sida` for the region named by `region`, the first page for the others (a page past
+    the end shows the last one)."""
+    results = []
+    for region in regions_for(municipality, Period.month(month.year, month.month)):
+        chosen = region is not None and request.GET.get("region") == str(region.public_id)
+        pager = _Pager(request.GET.get("sida") if chosen else None)
+        results.append((payment_month(municipality, month, region, lines=pager), pager.page))
+    return results
 
 
 def _month(value: str, field: str) -> dt.date:

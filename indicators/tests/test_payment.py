@@ -187,3 +187,73 @@ def test_the_export_stream_has_the_same_lines_as_the_page(march, org, region, ra
     assert [(x.episode_id, x.status, x.amount) for x in streamed] == [
         (x.episode_id, x.status, x.amount) for x in page
     ]
+
+
+def _discharges(org, count: int, start: int, day: int = 3) -> None:
+    """`count` Partille residents billed 2 nights each (ready 03-`day`, out five days later)."""
+    for n in range(count):
+        history(
+            org,
+            pnr(start + n),
+            admitted=f"2025-03-{day:02d} 08:00",
+            notice=f"2025-03-{day:02d} 09:00",
+            ready=[f"2025-03-{day:02d} 10:00"],
+            discharged=f"2025-03-{day + 5:02d} {10 + n % 10}:00",
+        )
+
+
+def test_the_payment_page_shows_one_page_of_episodes_and_the_totals_of_all(
+    org, client, monkeypatch
+):
+    """Five billed episodes, two a page: every page shows the month's totals (10 nights,
+    50 000 kr, under the law's model), its own lines, and a pager; a page past the end shows
+    the last one. Reading a page costs the same number of queries whatever the month holds."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from indicators import views
+
+    monkeypatch.setattr(views, "PAYMENT_PAGE_SIZE", 2)
+    client.force_login(org.manager)
+    manager_client = client
+    PaymentAgreement.objects.create(
+        model=PaymentModel.LAW_DEFAULT, valid_from=dt.date(2025, 1, 1), valid_to=None
+    )
+    DailyRate.objects.create(valid_from=dt.date(2025, 1, 1), amount=Decimal(5000), source="Test")
+    partille = org.partille_area.municipality
+    params = {"municipality": str(partille.public_id), "month": "2025-03"}
+
+    def queries(**extra) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = manager_client.get("/statistik/betalningsansvar/", {**params, **extra})
+        assert response.status_code == 200
+        return len(captured)
+
+    _discharges(org, 1, start=60)
+    one = queries()
+    _discharges(org, 4, start=70, day=4)
+    assert queries() == one
+    region = Principal.objects.get(kind=PrincipalKind.REGION)
+    pages = [
+        manager_client.get(
+            "/statistik/betalningsansvar/",
+            {**params, "region": str(region.public_id), "sida": sida},
+        ).content.decode()
+        for sida in ("1", "2", "3", "9")
+    ]
+    month = payment_month(partille, dt.date(2025, 3, 1), region)
+    order = [line.episode_id for line in month.lines]
+    assert len(order) == 5 and month.individual_days == 10
+    for number, text in enumerate(pages[:3]):
+        assert "50\xa0000 kr" in text or "50 000 kr" in text
+        assert f"Sida {number + 1} av 3" in text
+        shown = [episode for episode in order if episode in text]
+        assert shown == order[number * 2 : number * 2 + 2]
+    assert "Vårdtillfälle 1–2 av 5" in pages[0] and "Nästa sida" in pages[0]
+    assert "Föregående sida" not in pages[0]
+    assert "Vårdtillfälle 5–5 av 5" in pages[2] and "Nästa sida" not in pages[2]
+    assert pages[3].count("<tr>") == pages[2].count("<tr>")  # past the end: the last page
+    # Without a page asked for, the totals alone (no lines) for the summary files.
+    summary = payment_month(partille, dt.date(2025, 3, 1), region, lines=slice(0, 0))
+    assert summary.lines == [] and summary.episodes == 5
+    assert (summary.individual_days, summary.total_amount) == (10, Decimal(50000))
