@@ -10,7 +10,14 @@ from django.utils import timezone
 from core.errors import ActionError
 from episodes import events
 from episodes.actions.common import begin, check_moment, check_text, concerned_units, send
-from episodes.models import DischargeDestination, Episode, EventKind, ExitReason, MessageKind
+from episodes.models import (
+    DischargeDestination,
+    Episode,
+    EpisodeState,
+    EventKind,
+    ExitReason,
+    MessageKind,
+)
 from episodes.rules import Step
 from organisations.models import Unit, User
 
@@ -234,6 +241,21 @@ def do_cancel_discharge(
         acting_unit=acting_unit,
     )
     reason = check_text(reason, field_name="reason", required=True, limit=1000)
+    # One running stay per person (as at admission): a stay begun after this discharge
+    # must end first.
+    if (
+        Episode.objects.filter(
+            individual_id=episode.individual_id,
+            state__in=[EpisodeState.ADMITTED, EpisodeState.READY],
+        )
+        .exclude(pk=episode.pk)
+        .exists()
+    ):
+        raise ActionError(
+            "Personen har ett pågående vårdtillfälle efter utskrivningen: "
+            "utskrivningen kan inte makuleras.",
+            code="later_stay_running",
+        )
     discharged_at, destination = episode.discharged_at, episode.discharge_destination
     assert discharged_at is not None  # the rule allows this step only when discharged
     at = check_moment(

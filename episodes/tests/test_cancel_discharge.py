@@ -217,3 +217,13 @@ def test_the_api_cancels_a_discharge_and_refuses_with_a_structured_error(org):
     assert again.json()["errors"] == [
         {"field": None, "code": "not_discharged", "message": "Patienten är inte utskriven."}
     ]
+
+
+def test_not_while_the_person_has_a_later_stay_running(org):
+    episode = _discharged(org)
+    admit(org, admitted_at=timezone.now() - dt.timedelta(minutes=1))
+    refused = _refused(org.nurse, episode)
+    assert refused.message == (
+        "Personen har ett pågående vårdtillfälle efter utskrivningen: "
+        "utskrivningen kan inte makuleras."
+    )
