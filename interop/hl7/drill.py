@@ -18,6 +18,8 @@ from pathlib import Path
 
 from hl7.mllp import open_hl7_connection
 
+from interop.hl7.client import run_sync
+
 MANAGE = Path(__file__).resolve().parents[2] / "manage.py"
 STARTUP_SECONDS = 60
 
@@ -150,7 +152,7 @@ def run_drill(
     acknowledged."""
     modes = {index: (IN_FLIGHT, ACK_LOST)[n % 2] for n, index in enumerate(kill_at)}
     with ListenerProcess(env) as listener:
-        return asyncio.run(_stream(listener, messages, modes, timeout))
+        return run_sync(_stream(listener, messages, modes, timeout))
 
 
 def check(controls: Sequence[str], identifiers: Sequence[str]) -> list[str]:

@@ -18,6 +18,7 @@ from django.utils import timezone
 from hl7.mllp import open_hl7_connection
 
 from episodes.models import Episode
+from interop.hl7.client import run_sync
 from interop.hl7.drill import ListenerProcess, check, run_drill
 from interop.management.commands.mllp_bench import BENCH_WARD_HSA_ID
 from interop.management.commands.mllp_drill import drill_messages, ensure_ward
@@ -87,11 +88,11 @@ def test_over_tls_a_message_is_answered_and_a_plain_client_is_refused(ward, tmp_
     admitted = ts(timezone.now() - dt.timedelta(hours=3))
     with shared_database(tmp_path) as env:
         with ListenerProcess(env, "--tls-cert", cert, "--tls-key", key) as listener:
-            ack = asyncio.run(
+            ack = run_sync(
                 _exchange(listener.port, adt("A01", "TLS-1", admitted=admitted), client_tls)
             )
             with pytest.raises((asyncio.IncompleteReadError, ConnectionError)):
-                asyncio.run(_exchange(listener.port, adt("A01", "PLAIN-1", visit="V2"), None))
+                run_sync(_exchange(listener.port, adt("A01", "PLAIN-1", visit="V2"), None))
 
     assert msa(ack) == ["AA", "TLS-1", "OK"]
     assert Episode.objects.get().ward == ward
