@@ -496,6 +496,19 @@ def do_acknowledge_notice(
 # -- meeting -----------------------------------------------------------------------------------
 
 
+def _held_at(held_at: dt.datetime | None) -> dt.datetime:
+    """When a meeting was held (now if not given; a naive time is local): never ahead of now."""
+    now = timezone.now()
+    held_at = held_at or now
+    if timezone.is_naive(held_at):
+        held_at = timezone.make_aware(held_at)
+    if held_at > now + MAX_CLOCK_SKEW:
+        raise ActionError(
+            "Mötet kan inte registreras i förväg.", code="future_time", field="held_at"
+        )
+    return held_at
+
+
 @episode_events.action
 def do_record_meeting(
     user: User,
@@ -510,14 +523,7 @@ def do_record_meeting(
     sip, membership = _begin(
         user, sip, SipStep.RECORD_MEETING, submission_key=submission_key, acting_unit=acting_unit
     )
-    now = timezone.now()
-    held_at = held_at or now
-    if timezone.is_naive(held_at):
-        held_at = timezone.make_aware(held_at)
-    if held_at > now + MAX_CLOCK_SKEW:
-        raise ActionError(
-            "Mötet kan inte registreras i förväg.", code="future_time", field="held_at"
-        )
+    held_at = _held_at(held_at)
     if sip.invited_at and held_at < sip.invited_at:
         raise ActionError(
             "Mötet kan inte ha hållits före kallelsen.",
@@ -1142,14 +1148,7 @@ def do_record_next_meeting(
         .first()
     )
     assert meeting is not None  # the rule refuses without a pending meeting
-    now = timezone.now()
-    held_at = held_at or now
-    if timezone.is_naive(held_at):
-        held_at = timezone.make_aware(held_at)
-    if held_at > now + MAX_CLOCK_SKEW:
-        raise ActionError(
-            "Mötet kan inte registreras i förväg.", code="future_time", field="held_at"
-        )
+    held_at = _held_at(held_at)
     if held_at < meeting.scheduled_at:
         raise ActionError(
             "Mötet kan inte ha hållits innan det bokades.",
