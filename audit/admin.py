@@ -1,11 +1,11 @@
 from django.contrib import admin
 
-from audit.admin_reads import LoggedReadsAdmin
+from audit.admin_reads import ReadOnlyLoggedReadsAdmin
 from audit.models import AccessLog, LogRetention
 
 
 @admin.register(AccessLog)
-class AccessLogAdmin(LoggedReadsAdmin):
+class AccessLogAdmin(ReadOnlyLoggedReadsAdmin):
     """Read-only: the log is append-only. Reading it is a read of whom each row is about."""
 
     read_action = "admin.accesslog"
@@ -13,18 +13,6 @@ class AccessLogAdmin(LoggedReadsAdmin):
     list_filter = ["action", "granted"]
     list_select_related = ["user", "unit", "individual"]
     date_hierarchy = "at"
-
-    def individual_id_of(self, obj):
-        return obj.individual_id
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(LogRetention)

@@ -48,3 +48,19 @@ class LoggedReadsAdmin(admin.ModelAdmin):
                 request=request,
             )
         return obj
+
+
+class ReadOnlyLoggedReadsAdmin(LoggedReadsAdmin):
+    """A log or a history: read, never added to, changed or deleted through the admin."""
+
+    def individual_id_of(self, obj: Any) -> int | None:
+        return obj.individual_id
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -3,26 +3,12 @@ staff access log) and who may see whom, with its history. Every read is logged."
 
 from django.contrib import admin
 
-from audit.admin_reads import LoggedReadsAdmin
+from audit.admin_reads import ReadOnlyLoggedReadsAdmin
 from portal.models import CitizenRead, Representation, RepresentationEvent
 
 
-class ReadOnlyLoggedAdmin(LoggedReadsAdmin):
-    def individual_id_of(self, obj):
-        return obj.individual_id
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(CitizenRead)
-class CitizenReadAdmin(ReadOnlyLoggedAdmin):
+class CitizenReadAdmin(ReadOnlyLoggedReadsAdmin):
     read_action = "admin.citizenread"
     list_display = ["at", "reader_name", "individual", "representation", "action", "granted"]
     list_filter = ["granted", "action"]
@@ -41,7 +27,7 @@ class RepresentationEventInline(admin.TabularInline):
 
 
 @admin.register(Representation)
-class RepresentationAdmin(ReadOnlyLoggedAdmin):
+class RepresentationAdmin(ReadOnlyLoggedReadsAdmin):
     read_action = "admin.representation"
     list_display = [
         "individual",
