@@ -20,7 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from core.redirects import safe_next
-from identity import oidc
+from identity import demo, oidc
 from identity.citizen import current_citizen, login_citizen, logout_citizen
 from individuals.identifiers import InvalidIdentifier, parse_identifier
 from individuals.models import Individual
@@ -208,6 +208,11 @@ def citizen_demo_login(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "identity/citizen_demo_login.html",
-        {"people": people, "next": _next(request), "error": error},
+        {
+            "personas": demo.personas(),
+            "people": people,
+            "next": _next(request),
+            "error": error,
+        },
         status=400 if error else 200,
     )

@@ -210,3 +210,19 @@ def test_the_deploy_check_wants_the_providers_over_https(settings):
     settings.SAMSYN_OIDC_STAFF = {"ISSUER": "http://idp.region.example", "CLIENT_ID": "s"}
     settings.SAMSYN_OIDC_CITIZEN = {"ISSUER": "https://broker.region.example", "CLIENT_ID": "c"}
     assert [problem.id for problem in providers_over_https(None)] == ["identity.W001"]
+
+
+def test_the_demo_lists_the_personas_the_demo_data_set_up_first(client, settings, tmp_path):
+    from identity import demo
+
+    settings.DEBUG = True
+    settings.SAMSYN_DEMO_CITIZEN_LOGIN = True
+    settings.VAR_DIR = tmp_path
+    assert (
+        "Demons personer"
+        not in client.get("/min-planering/logga-in/testlegitimation/").content.decode()
+    )
+    demo.remember_personas([demo.Persona("196804129812", "Karin Danielsson", "dotter")])
+    page = client.get("/min-planering/logga-in/testlegitimation/").content.decode()
+    assert "Logga in som Karin Danielsson, dotter (19680412-9812)" in page
+    assert page.index("Karin Danielsson") < page.index("Eller skriv ett testpersonnummer")

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from audit.log import log_access
 from episodes.models import Episode, EpisodeState
+from identity import demo
 from identity.citizen import Citizen
 from individuals.identifiers import luhn_ok
 from organisations.models import CARE_ROLES, Membership
@@ -141,6 +142,17 @@ class Command(BaseCommand):
                         valid_to=actions.add_months(today, 24),
                     ),
                 )
+        shown = [demo.Persona(individual.identifier, individual.full_name, "den enskilde")]
+        shown.append(
+            demo.Persona(daughter.representative_identifier, daughter.representative_name, "dotter")
+        )
+        if guardian is not None:
+            shown.append(
+                demo.Persona(
+                    guardian.representative_identifier, guardian.representative_name, "förvaltare"
+                )
+            )
+        demo.remember_personas(shown)
         self.stdout.write("\nMin planering (Testlegitimation i demon):")
         self.stdout.write(f"  den enskilde  {individual.display_identifier} {individual.full_name}")
         self.stdout.write(
