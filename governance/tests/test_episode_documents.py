@@ -62,6 +62,12 @@ def test_the_episode_page_lists_each_activitys_documents_in_force(client, org, e
     assert f"/styrning/dokument/{old.public_id}/" not in section
     assert "Riktlinje för samordnad planering" in section
     assert f'href="#activity-{first}"' in section and f'href="#activity-{second}"' in section
+    # And each activity in the swimlanes names its own documents in force.
+    card = html[html.index(f'<li id="activity-{second}"') :]
+    card = card[: card.index("</li>")]
+    assert "Styrande dokument:" in card
+    assert "Rutin för inskrivning" in card and "Riktlinje för samordnad planering" in card
+    assert f"/styrning/dokument/{old.public_id}/" not in card
 
 
 def test_more_activities_with_documents_cost_no_more_queries(client, org, episode):
@@ -70,12 +76,12 @@ def test_more_activities_with_documents_cost_no_more_queries(client, org, episod
     client.force_login(org.nurse)
     _page(client, episode)  # warm the caches of the page
     html, one = _page(client, episode)
-    assert html.count("Rutin A") == 1
+    assert html.count("Rutin A") == 2  # in the overview and on its activity
     for i, key in enumerate(keys[1:]):
         _register(org.admin, f"Rutin {i}", [key])
     _register(org.admin, "Riktlinje för alla", keys)
     html, many = _page(client, episode)
-    assert html.count("Riktlinje för alla") == len(keys)
+    assert html.count("Riktlinje för alla") == 2 * len(keys)
     assert many == one
 
 
