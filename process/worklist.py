@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -36,6 +37,8 @@ UPCOMING_HORIZON = dt.timedelta(days=7)
 # to do now — the statistics and the deviation candidates still count it.
 ENDED_STAY_GRACE = dt.timedelta(days=7)
 _DEADLINE_RANK: dict[str, int] = {DeadlineKind.LEGAL: 0, DeadlineKind.AGREED: 1}
+_FAR_PAST = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
+_FAR_FUTURE = dt.datetime(9000, 1, 1, tzinfo=dt.UTC)
 
 
 def episode_url(episode: Episode) -> str:
@@ -199,28 +202,38 @@ def _items(
     # The page is chosen on the activity rows alone (an index walk by due time), with every
     # row sharing the last due time; only then are the definitions read, to break ties. One
     # query joining thousands of open activities to their definitions first is far slower.
+    # The cutoff is a subquery of the slim query below (fewer than `limit` rows: none).
     order = "-due_at" if newest_first else "due_at"
-    last = list(mine.order_by(order).values_list("due_at", flat=True)[limit - 1 : limit])
-    if last:
-        mine = (
-            mine.filter(due_at__gte=last[0]) if newest_first else mine.filter(due_at__lte=last[0])
-        )
-    # The definitions from the engine's in-memory cache, not joined and built per row.
-    rows = list(mine.select_related("episode__individual"))
-    for row in rows:
-        row.definition = definitions[row.definition_id]
-    rows = sorted(
-        rows,
-        # Same due time: the legal deadline first (its checks are "before" it and share it).
-        key=lambda row: (
-            row.due_at,
-            _DEADLINE_RANK.get(row.definition.deadline_kind, 2),
-            row.definition.order,
-        ),
-        reverse=newest_first,
+    last = Subquery(mine.order_by(order).values("due_at")[limit - 1 : limit])
+    cutoff = Coalesce(last, Value(_FAR_PAST if newest_first else _FAR_FUTURE))
+    chosen = mine.filter(due_at__gte=cutoff) if newest_first else mine.filter(due_at__lte=cutoff)
+
+    # Many rows may share the last due time (deadlines at the end of a day: on a busy ward a
+    # thousand of them, mostly of stays ended today). The page is ordered on slim rows (id,
+    # due time, definition; the definitions from the engine's in-memory cache), and only the
+    # rows shown are read as objects with their episode and individual (issue 17).
+    def rank(row: tuple) -> tuple:
+        definition = definitions[row[2]]
+        return (row[1], _DEADLINE_RANK.get(definition.deadline_kind, 2), definition.order, row[0])
+
+    slim = sorted(
+        chosen.values_list("pk", "due_at", "definition_id"), key=rank, reverse=newest_first
     )
-    if keep is not None:
-        rows = [row for row in rows if keep(row)]
+    ordered = [row[0] for row in slim]
+    rows: list[EpisodeActivity] = []
+    # Usually one batch; more only while `keep` refuses rows (steps not allowed now).
+    for start in range(0, len(ordered), limit):
+        batch = ordered[start : start + limit]
+        loaded = mine.model.objects.select_related("episode__individual").in_bulk(batch)
+        for pk in batch:
+            row = loaded.get(pk)  # None: gone since (closed by a concurrent action)
+            if row is None:
+                continue
+            row.definition = definitions[row.definition_id]
+            if keep is None or keep(row):
+                rows.append(row)
+        if len(rows) >= limit:
+            break
     items = [
         TodoItem(
             episode=row.episode,

@@ -57,6 +57,24 @@ def test_the_number_of_queries_does_not_grow_with_the_number_of_episodes(org):
     assert len(six) == len(one)
 
 
+def test_a_page_cut_among_rows_of_one_due_time_keeps_the_order_of_the_whole_list(org):
+    # Stays admitted at the same moment share their deadlines: the page is cut among ties.
+    at = timezone.now() - dt.timedelta(hours=30)
+    for identifier in TEST_IDENTIFIERS[1:5]:
+        admit(org, identifier=identifier, admitted_at=at, send_notice=False)
+    everything = todo_for_user(org.nurse)
+    assert len({i.due_at for i in everything}) < len(everything)
+    with CaptureQueriesContext(connection) as whole:
+        todo_for_user(org.nurse)
+    for limit in (1, 3, len(everything) - 1):
+        with CaptureQueriesContext(connection) as page_queries:
+            page = todo_for_user(org.nurse, limit=limit)
+        assert [i.episode_activity.pk for i in page] == [
+            i.episode_activity.pk for i in everything[:limit]
+        ]
+        assert len(page_queries) == len(whole)
+
+
 def test_swimlanes_show_four_lanes_and_the_individual_with_who_may_check_off(org):
     episode = admit(org)
     lanes = swimlanes(episode, org.nurse)
