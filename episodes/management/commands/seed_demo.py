@@ -129,6 +129,7 @@ class Command(BaseCommand):
         call_command("seed_competence_demo", verbosity=options["verbosity"])
         call_command("seed_governance_demo", verbosity=options["verbosity"])
         call_command("seed_portal_demo", verbosity=options["verbosity"])
+        call_command("seed_adt_demo", verbosity=options["verbosity"])
         self._print_logins()
 
     def _print_logins(self):

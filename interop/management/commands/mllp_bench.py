@@ -44,7 +44,15 @@ def _identifiers(count: int) -> list[str]:
     return found[:count]
 
 
-def _message(event: str, control: str, identifier: str, visit: str, ward: str, extra: str) -> str:
+def _message(
+    event: str,
+    control: str,
+    identifier: str,
+    visit: str,
+    ward: str,
+    extra: str,
+    name: str = "Benchsson^Test",
+) -> str:
     pv1 = [""] * 46
     pv1[:4] = ["PV1", "1", "I", f"{ward}^^^BENCH"]
     pv1[19] = visit
@@ -54,7 +62,7 @@ def _message(event: str, control: str, identifier: str, visit: str, ward: str, e
         [
             f"MSH|^~\\&|BENCH|SU|SAMSYN|VGR|20261201083000||ADT^{event}^ADT_{event}|{control}|P|2.5",
             f"EVN|{event}|20261201083000",
-            f"PID|1||{identifier}^^^&{OID}&ISO||Benchsson^Test",
+            f"PID|1||{identifier}^^^&{OID}&ISO||{name}",
             "|".join(pv1),
             pv2,
         ]
