@@ -79,13 +79,19 @@ class Tally:
     latencies: dict[str, list[float]] = field(default_factory=dict)
     errors: dict[str, int] = field(default_factory=dict)
     error_samples: list[str] = field(default_factory=list)
+    # The server's own cost of each call (Server-Timing): app CPU ms, SQL ms, statements.
+    costs: dict[str, list[tuple[float, float, int]]] = field(default_factory=dict)
     admitted: list[str] = field(default_factory=list)  # public ids answered 201
     acknowledged: list[str] = field(default_factory=list)  # message public ids answered 200
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def add(self, op: str, ms: float, ok: bool, detail: str = "") -> None:
+    def add(
+        self, op: str, ms: float, ok: bool, detail: str = "", cost: list[float] | None = None
+    ) -> None:
         with self.lock:
             self.latencies.setdefault(op, []).append(ms)
+            if cost:
+                self.costs.setdefault(op, []).append((cost[0], cost[1], int(cost[2])))
             if not ok:
                 self.errors[op] = self.errors.get(op, 0) + 1
                 if len(self.error_samples) < 10:
@@ -120,6 +126,18 @@ def _actors(assessors: int, ward_users: int) -> list[Actor]:
     return actors
 
 
+_TIMING = re.compile(r'(app|sql);dur=([0-9.]+)(?:;desc="(\d+)")?')
+
+
+def _add_server_timing(cost: list[float], header: str) -> None:
+    for name, duration, statements in _TIMING.findall(header):
+        if name == "app":
+            cost[0] += float(duration)
+        else:
+            cost[1] += float(duration)
+            cost[2] += int(statements or 0)
+
+
 def _request(
     port: int,
     method: str,
@@ -128,7 +146,10 @@ def _request(
     cookie: str = "",
     token: str = "",
     body: dict | None = None,
+    cost: list[float] | None = None,
 ):
+    """One call; with `cost`, the server's Server-Timing (app CPU ms, SQL ms, statements) is
+    added to it."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     headers = {"Host": "127.0.0.1"}
     if cookie:
@@ -143,6 +164,8 @@ def _request(
     try:
         connection.request(method, path, body=payload, headers=headers)
         response = connection.getresponse()
+        if cost is not None:
+            _add_server_timing(cost, response.getheader("Server-Timing") or "")
         return response.status, response.read()
     finally:
         connection.close()
@@ -157,7 +180,10 @@ def _worker(
     identifiers: list[str],
     area: str,
     seed: int,
+    think: float = 0.0,
 ) -> None:
+    """One user: a call, then (with `think`) a pause drawn around `think` seconds, as a person
+    reads the page before the next click."""
     rng = random.Random(seed)
     episodes: list[str] = []
     estimated = (local_date(timezone.now()) + dt.timedelta(days=4)).isoformat()
@@ -167,22 +193,27 @@ def _worker(
                 return
             budget[0] -= 1
         roll = rng.random()
+        cost = [0.0, 0.0, 0]
         started = time.perf_counter()
         try:
             if roll < 0.40 or not episodes:
                 op = "GET /"
-                status, content = _request(port, "GET", "/", cookie=actor.cookie)
+                status, content = _request(port, "GET", "/", cookie=actor.cookie, cost=cost)
                 episodes = (
                     _EPISODE_LINK.findall(content.decode("utf-8", "replace"))[:30] or episodes
                 )
             elif roll < 0.75:
                 op = "GET /vardtillfallen/…/"
                 status, content = _request(
-                    port, "GET", f"/vardtillfallen/{rng.choice(episodes)}/", cookie=actor.cookie
+                    port,
+                    "GET",
+                    f"/vardtillfallen/{rng.choice(episodes)}/",
+                    cookie=actor.cookie,
+                    cost=cost,
                 )
             elif actor.kind == "assessor" and roll < 0.85:
                 op = "GET /inkorg/"
-                status, content = _request(port, "GET", "/inkorg/", cookie=actor.cookie)
+                status, content = _request(port, "GET", "/inkorg/", cookie=actor.cookie, cost=cost)
             elif actor.kind == "assessor":
                 op = "POST acknowledge"
                 status, content = _request(
@@ -190,12 +221,17 @@ def _worker(
                     "GET",
                     f"/api/units/{actor.unit.public_id}/inbox?unacknowledged=true",
                     token=actor.token,
+                    cost=cost,
                 )
                 items = json.loads(content).get("items", []) if status == 200 else []
                 if items:
                     message = rng.choice(items)["id"]
                     status, content = _request(
-                        port, "POST", f"/api/messages/{message}/acknowledge", token=actor.token
+                        port,
+                        "POST",
+                        f"/api/messages/{message}/acknowledge",
+                        token=actor.token,
+                        cost=cost,
                     )
                     if status == 200:
                         with tally.lock:
@@ -223,18 +259,29 @@ def _worker(
                         "send_admission_notice": True,
                         "residence_area": area,
                     },
+                    cost=cost,
                 )
                 if status == 201:
                     with tally.lock:
                         tally.admitted.append(json.loads(content)["id"])
             ok = 200 <= status < 300
-            tally.add(op, (time.perf_counter() - started) * 1000, ok, f"{status} {content[:200]!r}")
+            tally.add(
+                op, (time.perf_counter() - started) * 1000, ok, f"{status} {content[:200]!r}", cost
+            )
         except Exception as error:  # a refused connection or timeout counts as an error
             tally.add("connection", (time.perf_counter() - started) * 1000, False, repr(error))
+        if think:
+            time.sleep(max(0.0, min(rng.expovariate(1 / think), deadline - time.monotonic())))
 
 
 def run_load(
-    *, users: int = 24, seconds: int = 60, max_requests: int = 3000, workers: int = 3, log=print
+    *,
+    users: int = 24,
+    seconds: int = 60,
+    max_requests: int = 3000,
+    workers: int = 3,
+    think: float = 0.0,
+    log=print,
 ) -> dict:
     """Start gunicorn, run the mix, stop it, check the writes; returns the results document."""
     port = _free_port()
@@ -246,7 +293,7 @@ def run_load(
         .first()
     )
     identifiers = _fresh_identifiers(max_requests)
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "samsyn.settings"}
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "samsyn.settings", "SAMSYN_SERVER_TIMING": "1"}
     gunicorn = [
         sys.executable,
         "-m",
@@ -282,7 +329,8 @@ def run_load(
         deadline = time.monotonic() + seconds
         threads = [
             threading.Thread(
-                target=_worker, args=(a, port, tally, deadline, budget, identifiers, area, n)
+                target=_worker,
+                args=(a, port, tally, deadline, budget, identifiers, area, n, think),
             )
             for n, a in enumerate(actors)
         ]
@@ -320,6 +368,7 @@ def run_load(
         "vendor": connection.vendor,
         "users": len(actors),
         "gunicorn_workers": workers,
+        "think_seconds": think,
         "seconds": round(elapsed, 1),
         "requests": total,
         "errors": errors,
@@ -335,6 +384,16 @@ def run_load(
             }
             for op, v in sorted(tally.latencies.items())
         },
+        # The server's work per call (Server-Timing): the core-milliseconds of issue 17.
+        "cost_by_operation": {
+            op: {
+                "app_cpu_ms_p50": round(statistics.median(c[0] for c in costs), 1),
+                "app_cpu_ms_mean": round(statistics.fmean(c[0] for c in costs), 1),
+                "sql_ms_mean": round(statistics.fmean(c[1] for c in costs), 1),
+                "statements_mean": round(statistics.fmean(c[2] for c in costs), 1),
+            }
+            for op, costs in sorted(tally.costs.items())
+        },
         "writes": {
             "admissions_acknowledged": len(tally.admitted),
             "admissions_missing": len(lost_admissions),
@@ -347,22 +406,42 @@ def run_load(
     return document
 
 
+LOAD_P95_TARGET_MS = 300  # issue 17: every call's p95 under 24 users
+
+
+def _pace(think: float) -> str:
+    if not think:
+        return "utan paus mellan anropen: kapacitetsprov"
+    return f"i genomsnitt {think:g} s paus mellan en användares anrop"
+
+
 def format_load(document: dict) -> str:
     w = document["writes"]
     lines = [
         f"**Last mot gunicorn** ({document['vendor']}, {document['gunicorn_workers']}"
         " processer × 2 trådar,"
-        f" {document['users']} användare samtidigt, {document['seconds']} s):"
+        f" {document['users']} användare samtidigt, {document['seconds']} s,"
+        f" {_pace(document.get('think_seconds') or 0)}):"
         f" {document['requests']} anrop,"
         f" {document['throughput_rps']} anrop/s, felandel {document['error_rate']}.",
         "",
-        "| anrop | antal | fel | p50 ms | p95 ms | max ms |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| anrop | antal | fel | p50 ms | p95 ms | max ms | mål p95 | | server-CPU ms"
+        " (p50 / medel) | SQL ms medel | SQL-frågor |",
+        "|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|",
     ]
+    costs = document.get("cost_by_operation", {})
     for op, row in document["by_operation"].items():
+        cost = costs.get(op)
+        server = (
+            f"{cost['app_cpu_ms_p50']} / {cost['app_cpu_ms_mean']} | {cost['sql_ms_mean']} |"
+            f" {cost['statements_mean']}"
+            if cost
+            else "– | – | –"
+        )
+        verdict = "✔" if row["p95"] <= LOAD_P95_TARGET_MS and not row["errors"] else "✘"
         lines.append(
             f"| {op} | {row['count']} | {row['errors']} | {row['p50']} | {row['p95']} |"
-            f" {row['max']} |"
+            f" {row['max']} | ≤ {LOAD_P95_TARGET_MS} | {verdict} | {server} |"
         )
     lines += [
         "",

@@ -1,5 +1,8 @@
+import time
+
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
+from django.db import connection
 from django.shortcuts import render
 from django.utils import translation
 
@@ -60,3 +63,35 @@ class ControlCharacterMiddleware:
             for data in fields
             for key, values in data.lists()
         )
+
+
+class ServerTimingMiddleware:
+    """With `SAMSYN_SERVER_TIMING` on (the benchmark's load run; off in production), each
+    response carries a `Server-Timing` header with the request's cost on this server: the CPU
+    time of the thread that served it (`app`) and the wall time of its SQL statements (`sql`,
+    with their number). The load run sums them by call: the core-milliseconds per request
+    (issue 17). First in the chain, so the session, authentication and the access log are in
+    it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        sql = [0.0, 0]
+
+        def timed(execute, statement, params, many, context):
+            started = time.perf_counter()
+            try:
+                return execute(statement, params, many, context)
+            finally:
+                sql[0] += time.perf_counter() - started
+                sql[1] += 1
+
+        cpu = time.thread_time()
+        with connection.execute_wrapper(timed):
+            response = self.get_response(request)
+        cpu = time.thread_time() - cpu
+        response.headers["Server-Timing"] = (
+            f'app;dur={cpu * 1000:.2f}, sql;dur={sql[0] * 1000:.2f};desc="{sql[1]}"'
+        )
+        return response

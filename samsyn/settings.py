@@ -196,6 +196,10 @@ MIDDLEWARE.insert(
     "core.middleware.ControlCharacterMiddleware",
 )
 MIDDLEWARE += ["csp.middleware.CSPMiddleware", "axes.middleware.AxesMiddleware"]
+# The benchmark's load run (bench/load.py) reads each request's cost from a Server-Timing
+# header; off unless asked for (it tells a client how long the server worked).
+if _env_flag("SAMSYN_SERVER_TIMING", False):
+    MIDDLEWARE.insert(0, "core.middleware.ServerTimingMiddleware")
 
 # django-axes: failed logins are counted per username and address; at the limit that pair is
 # locked out for the cool-off time. Failures (AccessAttempt, AccessFailureLog) and successful

@@ -75,7 +75,9 @@ run_one() {  # $1 backend, $2 years
     time $PY manage.py generate_history --years "$years" --seed "$SEED" --process-days "$PROCESS_DAYS"
   fi
   $PY manage.py run_benchmarks --label "$label" --runs "$RUNS" $QUICK_FLAG
+  # Capacity (every user calls again at once), then at people's pace (a pause of ~2 s).
   $PY manage.py run_load --label "$label" --seconds "$LOAD_SECONDS" || load_failed=1
+  $PY manage.py run_load --label "$label-paced" --seconds "$LOAD_SECONDS" --think 2 || load_failed=1
 }
 load_failed=0
 

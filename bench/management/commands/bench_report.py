@@ -45,9 +45,13 @@ class Command(BaseCommand):
                     f" Python {m['python']}, {load_text(document)}.\n"
                 )
                 parts.append(format_table(document) + "\n")
-            load = RESULTS_DIR / f"load-{label}.json"
-            if load.exists():
-                parts.append(format_load(json.loads(load.read_text())) + "\n")
+            # The capacity run (no pause between calls) and the paced one (people's pace).
+            for load in (
+                RESULTS_DIR / f"load-{label}.json",
+                RESULTS_DIR / f"load-{label}-paced.json",
+            ):
+                if load.exists():
+                    parts.append(format_load(json.loads(load.read_text())) + "\n")
         doc = settings.BASE_DIR / "docs" / "performance.md"
         text = doc.read_text()
         block = f"{START}\n" + "\n".join(parts) + f"\n{END}"

@@ -20,13 +20,20 @@ class Command(BaseCommand):
         parser.add_argument("--seconds", type=int, default=60)
         parser.add_argument("--max-requests", type=int, default=3000)
         parser.add_argument("--workers", type=int, default=3)
+        parser.add_argument(
+            "--think",
+            type=float,
+            default=0.0,
+            help="Genomsnittlig paus (s) mellan en användares anrop; 0 = kapacitetsprov.",
+        )
 
-    def handle(self, *args, label, users, seconds, max_requests, workers, **options):
+    def handle(self, *args, label, users, seconds, max_requests, workers, think, **options):
         document = run_load(
             users=users,
             seconds=seconds,
             max_requests=max_requests,
             workers=workers,
+            think=think,
             log=self.stdout.write,
         )
         RESULTS_DIR.mkdir(parents=True, exist_ok=True)
