@@ -50,6 +50,8 @@ from bench.world import (
     poisson,
     weighted,
 )
+from core.configuration import regional_count_periods
+from core.models import CountKey, RegionalCount
 from core.timerules import UTC, local_date
 from episodes.models import (
     DischargeDestination,
@@ -66,6 +68,23 @@ from organisations.models import Unit, UnitKind, User
 from organisations.register import DEMO_SIZE, FULL_SIZE, build_register
 
 EPISODES_PER_YEAR_FULL = 40_000
+
+
+def _counts_from(day: dt.date) -> None:
+    """A history older than the law (ten years back from 2026 begins in 2016, the law's counts
+    in 2018): each regional count gets a period from the history's first day to the day before
+    its first one, with that one's value, so every stay has its deadlines. Bench databases
+    only; the product's own counts are untouched."""
+    for key in CountKey:
+        periods = regional_count_periods(key)
+        if periods and periods[0].valid_from > day:
+            RegionalCount.objects.create(
+                key=key,
+                value=periods[0].value,
+                valid_from=day,
+                valid_to=periods[0].valid_from - dt.timedelta(days=1),
+                source="Syntetisk historik (bench): samma värde före lagens ikraftträdande",
+            )
 
 
 @dataclass
@@ -216,6 +235,7 @@ class _Generator:
         self.world = World(self.rng)
         end_day = local_date(self.end)
         start_day = end_day - dt.timedelta(days=round(self.years * 365.25))
+        _counts_from(start_day)
         population = max(50, self.per_year * 4)
         self.log(f"Individer: {population}")
         self.people = create_people(
