@@ -31,8 +31,15 @@ from organisations.models import Lane, Membership, Unit, User
 
 
 def add_party(
-    episode: Episode, membership: Membership, unit: Unit, *, occurred_at: dt.datetime
+    episode: Episode,
+    membership: Membership,
+    unit: Unit,
+    *,
+    occurred_at: dt.datetime,
+    new_episode: bool = False,
 ) -> Party:
+    """Make `unit` a concerned party (again). `new_episode`: the episode was created in this
+    action and has only its ward party, so the unit is simply added (no look-up first)."""
     if not unit.is_active:
         raise ActionError(
             f"Enheten {unit.name} är inte aktiv.", code="inactive_unit", field="units"
@@ -41,9 +48,19 @@ def add_party(
         raise ActionError(
             "En vårdavdelning kan inte vara berörd enhet.", code="invalid_unit", field="units"
         )
-    party, created = Party.objects.get_or_create(
-        episode=episode, unit=unit, defaults={"role": PartyRole.CONCERNED, "added_at": occurred_at}
-    )
+    if new_episode:
+        party, created = (
+            Party.objects.create(
+                episode=episode, unit=unit, role=PartyRole.CONCERNED, added_at=occurred_at
+            ),
+            True,
+        )
+    else:
+        party, created = Party.objects.get_or_create(
+            episode=episode,
+            unit=unit,
+            defaults={"role": PartyRole.CONCERNED, "added_at": occurred_at},
+        )
     if not created:
         if party.removed_at is None:
             return party
