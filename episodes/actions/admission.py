@@ -40,14 +40,17 @@ def propose_concerned_units(individual: Individual) -> list[Unit]:
     centre where the individual is listed."""
     proposed: list[Unit] = []
     if individual.municipality_id:
-        municipal = Unit.objects.filter(
-            principal_id=individual.municipality_id,
-            is_active=True,
-            kind__in=[UnitKind.NEEDS_ASSESSMENT, UnitKind.HOME_HEALTH_CARE],
-        ).order_by("kind", "name")
+        municipal = list(
+            Unit.objects.filter(
+                principal_id=individual.municipality_id,
+                is_active=True,
+                kind__in=[UnitKind.NEEDS_ASSESSMENT, UnitKind.HOME_HEALTH_CARE],
+            ).order_by("kind", "name")
+        )
         if individual.residence_area_id:
-            in_area = municipal.filter(area_id=individual.residence_area_id)
-            municipal = in_area if in_area.exists() else municipal
+            # The units of the area when it has any (one read for both, issue 17).
+            in_area = [u for u in municipal if u.area_id == individual.residence_area_id]
+            municipal = in_area or municipal
         by_kind: dict[str, Unit] = {}
         for unit in municipal:
             by_kind.setdefault(unit.kind, unit)
@@ -206,6 +209,7 @@ def do_admit(
             note=check_text(data.notice_note, field_name="note"),
             # The units just added are the episode's concerned parties: no need to read them.
             only=[p.unit for p in parties if p.role == PartyRole.CONCERNED] or None,
+            new_episode=True,
         )
     if log_read_as:
         log_access(user, log_read_as, episode=episode, unit_id=ward.pk, request=request)

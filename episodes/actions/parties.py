@@ -166,9 +166,15 @@ post_save.connect(_protection_saved, sender=Individual, dispatch_uid="redact_pro
 
 
 def send_admission_notice(
-    episode: Episode, membership: Membership, *, note: str = "", only: list[Unit] | None = None
+    episode: Episode,
+    membership: Membership,
+    *,
+    note: str = "",
+    only: list[Unit] | None = None,
+    new_episode: bool = False,
 ) -> list[Message]:
-    """The admission notice to every unit concerned (or `only` these) that has not had it."""
+    """The admission notice to every unit concerned (or `only` these) that has not had it.
+    `new_episode`: sent by the action that created the episode, so none has had it yet."""
     check_step(Step.SEND_ADMISSION_NOTICE, episode)
     if episode.estimated_discharge_date is None:
         raise ActionError(
@@ -176,9 +182,13 @@ def send_admission_notice(
             code="estimated_date_missing",
             field="estimated_discharge_date",
         )
-    already = set(
-        Message.objects.filter(episode=episode, kind=MessageKind.ADMISSION_NOTICE).values_list(
-            "recipient_unit_id", flat=True
+    already = (
+        set()
+        if new_episode
+        else set(
+            Message.objects.filter(episode=episode, kind=MessageKind.ADMISSION_NOTICE).values_list(
+                "recipient_unit_id", flat=True
+            )
         )
     )
     recipients = [u for u in (only or concerned_units(episode)) if u.id not in already]
