@@ -22,6 +22,7 @@ def _bodies(org, first_day: int, count: int, size: int) -> list[list[dict]]:
             "may_need_help": True,
             "estimated_discharge_date": (timezone.localdate() + dt.timedelta(days=5)).isoformat(),
             "send_admission_notice": True,
+            "concerned_units": [str(org.needs_assessment.public_id)],
             "idempotency_key": uuid.uuid4().hex,
         }
         for n in range(count)
