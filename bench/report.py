@@ -127,7 +127,7 @@ def format_table(document: dict) -> str:
             meets = meets and first_pass <= r["target"]
         verdict = "" if meets is None else ("✔" if meets else "✘")
         target = r["target"]
-        if r["name"] == "api_admissions":
+        if r["name"] in ("api_admissions", "batch_admissions"):
             target_text = f"≥ {target}/s"
             verdict += f" {r['extra'].get('episodes_per_second')}/s"
         else:

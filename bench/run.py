@@ -561,6 +561,120 @@ def case_admissions(scene: Scene, clients: int, per_client: int) -> Result:
     return result
 
 
+BATCH_SIZE = 50
+
+
+def _batch_worker(key: str, bodies: list[list[dict]]) -> tuple[int, int, float, int]:
+    """POST each batch to /api/admissions/batch; (admitted, refused, CPU seconds,
+    statements) of this process."""
+    client = Client()
+    admitted = refused = statements = 0
+    cpu = time.process_time()
+    for body in bodies:
+        connection.queries_log.clear()  # the log keeps 9 000 statements; a batch fits
+        with CaptureQueriesContext(connection) as captured:
+            response = client.post(
+                "/api/admissions/batch",
+                json.dumps({"admissions": body}),
+                content_type="application/json",
+                HTTP_AUTHORIZATION=f"Bearer {key}",
+            )
+        statements += len(captured)
+        results = response.json()["results"] if response.status_code == 200 else []
+        done = sum(1 for r in results if r["status"] == 201)
+        admitted += done
+        refused += len(body) - done
+    return admitted, refused, time.process_time() - cpu, statements
+
+
+def _batch_in_process(args: tuple[str, list[list[dict]]]) -> tuple[int, int, float, int]:
+    connections.close_all()  # a forked child opens its own connection
+    try:
+        return _batch_worker(*args)
+    finally:
+        connections.close_all()
+
+
+def case_batch_admissions(scene: Scene, total: int) -> Result:
+    """Admissions through the batched path (`POST /api/admissions/batch`, 50 a request, each
+    through `episodes.actions.do_admit`), first in this process, then in two processes side
+    by side (the machine's two cores); admissions per second of each, next to the plain-SQL
+    floor of one admission. The case's admissions are discharged again afterwards."""
+    import multiprocessing
+
+    result = Result("batch_admissions", "Inskrivningar i omgångar om 50 (1 och 2 processer)")
+    integration, _ = User.objects.get_or_create(
+        username="bench-integration", defaults={"first_name": "Integration"}
+    )
+    Membership.objects.get_or_create(user=integration, unit=scene.ward, role=Role.INTEGRATION)
+    _, key = ApiToken.issue(integration, "benchmark")
+    area = Unit.objects.filter(pk=scene.unit.pk).values_list("area__public_id", flat=True)[0]
+    estimated = (local_date(timezone.now()) + dt.timedelta(days=5)).isoformat()
+    identifiers = _fresh_identifiers(2 * total)
+
+    def bodies(chunk: list[str]) -> list[list[dict]]:
+        items = [
+            {
+                "identifier": identifier,
+                "given_name": "Test",
+                "family_name": BENCH_FAMILY_NAME,
+                "ward": str(scene.ward.public_id),
+                "may_need_help": True,
+                "estimated_discharge_date": estimated,
+                "send_admission_notice": True,
+                "residence_area": str(area),
+                "idempotency_key": uuid.uuid4().hex,
+            }
+            for identifier in chunk
+        ]
+        return [items[i : i + BATCH_SIZE] for i in range(0, len(items), BATCH_SIZE)]
+
+    # One process (this one).
+    started = time.perf_counter()
+    admitted, refused, cpu, statements = _batch_worker(key, bodies(identifiers[:total]))
+    single_seconds = time.perf_counter() - started
+    # Two processes at once, half each.
+    rest = identifiers[total:]
+    halves = [(key, bodies(rest[i::2])) for i in range(2)]
+    connections.close_all()
+    started = time.perf_counter()
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        outcomes = pool.map(_batch_in_process, halves)
+    double_seconds = time.perf_counter() - started
+    double_admitted = sum(o[0] for o in outcomes)
+    double_refused = sum(o[1] for o in outcomes)
+
+    single_rate = admitted / single_seconds if single_seconds else 0.0
+    double_rate = double_admitted / double_seconds if double_seconds else 0.0
+    result.runs = admitted + double_admitted
+    result.p50 = round(1000 * single_seconds / max(admitted, 1), 2)  # ms per admission
+    result.queries = round(statements / max(admitted, 1))
+    result.extra.update(
+        {
+            "episodes_per_second": round(double_rate, 1),
+            "episodes_per_second_one_process": round(single_rate, 1),
+            "cpu_ms": round(1000 * cpu / max(admitted, 1), 1),
+            "created": admitted + double_admitted,
+            "errors": refused + double_refused,
+            "batch_size": BATCH_SIZE,
+        }
+    )
+    result.target = 200
+    result.meets_target = double_rate >= 200
+    if refused or double_refused:
+        result.status = "error"
+    result.floor_p50, result.floor_p95 = _admission_floor(scene, 30)
+    if result.floor_p50:
+        result.extra["floor_episodes_per_second"] = round(1000 / result.floor_p50, 1)
+        result.ratio = round((1000 / result.floor_p50) / max(double_rate, 0.1), 1)
+    result.note = (
+        f"{round(single_rate, 1)}/s i en process, {round(double_rate, 1)}/s i två;"
+        " kvot = golvets takt / uppmätt takt (två processer)"
+    )
+    discharge_benchmark_admissions()
+    return result
+
+
 def discharge_benchmark_admissions() -> int:
     """The admissions case makes real episodes at the named ward; discharge them again
     through the action, so repeated runs do not pile active episodes onto the units whose
@@ -739,6 +853,7 @@ def run_suite(
         "payment_month": lambda: case_payment(scene, heavy_runs),
         "sweeper_pass": lambda: case_sweeper(scene, heavy_runs),
         "api_admissions": lambda: case_admissions(scene, clients, per_client),
+        "batch_admissions": lambda: case_batch_admissions(scene, 20 * per_client),
     }
     for name, case in cases.items():
         if not only or name in only:

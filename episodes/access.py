@@ -265,8 +265,8 @@ def acting_membership(user: User, episode: Episode, step: Step, *, unit=None) ->
 
 def membership_for_unit(user: User, unit, step: Step) -> Membership:
     """The user's membership at `unit` allowed to take `step` there (e.g. admit at a ward)."""
-    for membership in user.active_memberships().filter(unit=unit):
-        if may(step, unit.lane, membership.role):
+    for membership in user.active_memberships():  # the rows kept for the request
+        if membership.unit_id == unit.pk and may(step, unit.lane, membership.role):
             return membership
     raise ActionError(
         "Du har ingen roll på den enheten som får utföra det här steget.",

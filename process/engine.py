@@ -463,7 +463,12 @@ def _open_session(episode: Episode, *, admitting: bool = False) -> tuple[_Sessio
     )
     if row is not None:
         session.load_activities(_version(*row))
-    session.load_parties()
+    if admitting:
+        # At its admission event an episode has its ward's party alone (`do_admit` adds the
+        # concerned units afterwards, each with its own event that `saw` follows): no read.
+        session.parties = [[episode.ward, PartyRole.WARD, True]]
+    else:
+        session.load_parties()
     return session, row is not None
 
 

@@ -183,13 +183,21 @@ UNDONE_STATUSES = (*OPEN_STATUSES, ActivityStatus.MISSED)
 
 
 class EpisodeActivity(PublicIdModel):
+    # No index of its own (issue 17): the unique (episode, definition) leads with it, and
+    # serves an episode's activities and the cascade.
     episode = models.ForeignKey(
-        "episodes.Episode", on_delete=models.CASCADE, related_name="activities"
+        "episodes.Episode", on_delete=models.CASCADE, related_name="activities", db_index=False
     )
     definition = models.ForeignKey(ActivityDefinition, on_delete=models.PROTECT, related_name="+")
     # The party that performs it (the ward, or the unit concerned in the activity's lane).
+    # No index of its own (issue 17): `activity_worklist` leads with it.
     unit = models.ForeignKey(
-        "organisations.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "organisations.Unit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     status = models.CharField(
         max_length=16, choices=ActivityStatus.choices, default=ActivityStatus.OPEN
@@ -285,7 +293,10 @@ class LogKind(models.TextChoices):
 class ActivityLog(models.Model):
     """Append-only: what happened to an episode's activities, and the cause."""
 
-    episode = models.ForeignKey("episodes.Episode", on_delete=models.CASCADE, related_name="+")
+    # No index of its own (issue 17): `activitylog_episode` (episode, at) leads with it.
+    episode = models.ForeignKey(
+        "episodes.Episode", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     activity = models.ForeignKey(
         EpisodeActivity, on_delete=models.CASCADE, null=True, blank=True, related_name="log"
     )

@@ -8,7 +8,9 @@ Pages and the API only parse input and call these. One module per concept: `admi
 
 from episodes.actions.admission import (
     AdmissionInput,
+    BatchAdmission,
     do_admit,
+    do_admit_many,
     do_assess_help_need,
     do_correct_admission,
     do_set_estimated_date,
@@ -49,9 +51,11 @@ __all__ = [
     "SIP_CONSENT",
     "SIP_CONSENT_BY",
     "AdmissionInput",
+    "BatchAdmission",
     "PlanningInput",
     "do_acknowledge",
     "do_admit",
+    "do_admit_many",
     "do_appoint_care_contact",
     "do_assess_help_need",
     "do_assess_sip_need",

@@ -4,10 +4,13 @@ discharge date, and the link to an earlier stay (readmission)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.db import transaction
 from django.utils import timezone
 
+from audit.log import log_access
 from core import submissions
 from core.configuration import regional_count
 from core.errors import ActionError
@@ -37,14 +40,17 @@ def propose_concerned_units(individual: Individual) -> list[Unit]:
     centre where the individual is listed."""
     proposed: list[Unit] = []
     if individual.municipality_id:
-        municipal = Unit.objects.filter(
-            principal_id=individual.municipality_id,
-            is_active=True,
-            kind__in=[UnitKind.NEEDS_ASSESSMENT, UnitKind.HOME_HEALTH_CARE],
-        ).order_by("kind", "name")
+        municipal = list(
+            Unit.objects.filter(
+                principal_id=individual.municipality_id,
+                is_active=True,
+                kind__in=[UnitKind.NEEDS_ASSESSMENT, UnitKind.HOME_HEALTH_CARE],
+            ).order_by("kind", "name")
+        )
         if individual.residence_area_id:
-            in_area = municipal.filter(area_id=individual.residence_area_id)
-            municipal = in_area if in_area.exists() else municipal
+            # The units of the area when it has any (one read for both, issue 17).
+            in_area = [u for u in municipal if u.area_id == individual.residence_area_id]
+            municipal = in_area or municipal
         by_kind: dict[str, Unit] = {}
         for unit in municipal:
             by_kind.setdefault(unit.kind, unit)
@@ -123,18 +129,34 @@ def _link_readmission(
 
 @events.action
 def do_admit(
-    user: User, ward: Unit, data: AdmissionInput, *, submission_key: str | None = None
+    user: User,
+    ward: Unit,
+    data: AdmissionInput,
+    *,
+    submission_key: str | None = None,
+    log_read_as: str = "",
+    request=None,
 ) -> Episode:
-    """Register an admission at `ward`; optionally send the admission notice at once."""
+    """Register an admission at `ward`; optionally send the admission notice at once.
+
+    `log_read_as`, for an answer that shows the new episode: the admitting ward's read of it
+    is logged under that name in the action's own transaction (issue 17: one commit per
+    admission), and the episode is returned as the action wrote it with what `EpisodeOut`
+    reads (individual, ward, the earlier stay, and `parties.all()` answered from the parties
+    just written), so the answer need not read it again. The read is need-to-know by
+    construction: the user admits through a membership at the ward, in a care role, and the
+    ward is the episode's first party."""
     submissions.claim(submission_key, user)
     membership = membership_for_unit(user, ward, Step.ADMIT)
     parsed = parse_identifier(data.identifier, reserve=data.reserve_number)
     admitted_at = check_moment(data.admitted_at, field_name="admitted_at")
 
     individual = Individual.objects.filter(identifier=parsed.number).first()
+    previous = None
     if individual is None:
         given = check_text(data.given_name, field_name="given_name", required=True, limit=100)
         family = check_text(data.family_name, field_name="family_name", required=True, limit=100)
+        # A person new to Samsyn has no earlier stay to check against or link to.
         individual = Individual.objects.create(
             identifier=parsed.number,
             identifier_kind=parsed.kind,
@@ -143,24 +165,26 @@ def do_admit(
             family_name=family,
             **data.individual_defaults,
         )
-    elif Episode.objects.filter(
-        individual=individual, state__in=[EpisodeState.ADMITTED, EpisodeState.READY]
-    ).exists():
-        raise ActionError(
-            "Personen har redan ett pågående vårdtillfälle.",
-            code="active_episode_exists",
-            field="identifier",
-        )
-
-    previous = _previous_stay(individual)
-    _check_after_previous(previous, admitted_at)
+    else:
+        if Episode.objects.filter(
+            individual=individual, state__in=[EpisodeState.ADMITTED, EpisodeState.READY]
+        ).exists():
+            raise ActionError(
+                "Personen har redan ett pågående vårdtillfälle.",
+                code="active_episode_exists",
+                field="identifier",
+            )
+        previous = _previous_stay(individual)
+        _check_after_previous(previous, admitted_at)
     episode = Episode.objects.create(
         individual=individual,
         ward=ward,
         admitted_at=admitted_at,
         is_compulsory_care=data.is_compulsory_care,
     )
-    Party.objects.create(episode=episode, unit=ward, role=PartyRole.WARD, added_at=admitted_at)
+    parties = [
+        Party.objects.create(episode=episode, unit=ward, role=PartyRole.WARD, added_at=admitted_at)
+    ]
     events.admitted(episode, by=membership, at=admitted_at, ward=ward)
     _link_readmission(episode, membership, previous, at=admitted_at)
     if data.may_need_help:
@@ -174,13 +198,75 @@ def do_admit(
         if data.concerned_units is None
         else data.concerned_units
     )
-    for unit in units:
-        add_party(episode, membership, unit, occurred_at=admitted_at)
+    for unit in dict.fromkeys(units):  # a unit named twice takes part once
+        parties.append(
+            add_party(episode, membership, unit, occurred_at=admitted_at, new_episode=True)
+        )
     if data.send_admission_notice:
         send_admission_notice(
-            episode, membership, note=check_text(data.notice_note, field_name="note")
+            episode,
+            membership,
+            note=check_text(data.notice_note, field_name="note"),
+            # The units just added are the episode's concerned parties: no need to read them.
+            only=[p.unit for p in parties if p.role == PartyRole.CONCERNED] or None,
+            new_episode=True,
         )
+    if log_read_as:
+        log_access(user, log_read_as, episode=episode, unit_id=ward.pk, request=request)
+        _keep_parties(episode, parties)
     return episode
+
+
+def _keep_parties(episode: Episode, parties: list[Party]) -> None:
+    """Hand `parties` (all of a new episode's, in creation order) to `episode.parties.all()`,
+    as a prefetch would."""
+    kept = Party.objects.filter(episode=episode)
+    kept._result_cache = parties
+    kept._prefetch_done = True  # type: ignore[attr-defined]
+    episode._prefetched_objects_cache = {"parties": kept}  # type: ignore[attr-defined]
+
+
+@dataclass
+class BatchAdmission:
+    """One admission of a batch: its input and the client's one-time key for it (None: none)."""
+
+    data: AdmissionInput
+    submission_key: str | None = None
+
+
+def do_admit_many(
+    user: User,
+    ward: Unit,
+    admissions: Iterable[BatchAdmission],
+    *,
+    log_read_as: str = "",
+    request=None,
+) -> list[Episode | ActionError]:
+    """Admit each of `admissions` at `ward` through `do_admit` (the same checks, rules and
+    process engine), in the order given; for a feed or a bulk API (issue 17).
+
+    Each admission is atomic on its own (a savepoint): a refused one changes nothing and does
+    not stop the others; its place in the result holds the refusal. The lot is one
+    transaction and one commit, which is where a batch saves time; if that commit fails,
+    nothing of the batch was recorded and every key may be sent again. A key already used
+    (a resend) is refused as `duplicate_submission`, never admitted twice."""
+    results: list[Episode | ActionError] = []
+    with transaction.atomic():
+        for admission in admissions:
+            try:
+                episode = do_admit(
+                    user,
+                    ward,
+                    admission.data,
+                    submission_key=admission.submission_key,
+                    log_read_as=log_read_as,
+                    request=request,
+                )
+            except ActionError as error:
+                results.append(error)
+            else:
+                results.append(episode)
+    return results
 
 
 def _assess_help_need(

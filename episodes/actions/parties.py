@@ -31,8 +31,15 @@ from organisations.models import Lane, Membership, Unit, User
 
 
 def add_party(
-    episode: Episode, membership: Membership, unit: Unit, *, occurred_at: dt.datetime
+    episode: Episode,
+    membership: Membership,
+    unit: Unit,
+    *,
+    occurred_at: dt.datetime,
+    new_episode: bool = False,
 ) -> Party:
+    """Make `unit` a concerned party (again). `new_episode`: the episode was created in this
+    action and has only its ward party, so the unit is simply added (no look-up first)."""
     if not unit.is_active:
         raise ActionError(
             f"Enheten {unit.name} är inte aktiv.", code="inactive_unit", field="units"
@@ -41,9 +48,19 @@ def add_party(
         raise ActionError(
             "En vårdavdelning kan inte vara berörd enhet.", code="invalid_unit", field="units"
         )
-    party, created = Party.objects.get_or_create(
-        episode=episode, unit=unit, defaults={"role": PartyRole.CONCERNED, "added_at": occurred_at}
-    )
+    if new_episode:
+        party, created = (
+            Party.objects.create(
+                episode=episode, unit=unit, role=PartyRole.CONCERNED, added_at=occurred_at
+            ),
+            True,
+        )
+    else:
+        party, created = Party.objects.get_or_create(
+            episode=episode,
+            unit=unit,
+            defaults={"role": PartyRole.CONCERNED, "added_at": occurred_at},
+        )
     if not created:
         if party.removed_at is None:
             return party
@@ -149,9 +166,15 @@ post_save.connect(_protection_saved, sender=Individual, dispatch_uid="redact_pro
 
 
 def send_admission_notice(
-    episode: Episode, membership: Membership, *, note: str = "", only: list[Unit] | None = None
+    episode: Episode,
+    membership: Membership,
+    *,
+    note: str = "",
+    only: list[Unit] | None = None,
+    new_episode: bool = False,
 ) -> list[Message]:
-    """The admission notice to every unit concerned (or `only` these) that has not had it."""
+    """The admission notice to every unit concerned (or `only` these) that has not had it.
+    `new_episode`: sent by the action that created the episode, so none has had it yet."""
     check_step(Step.SEND_ADMISSION_NOTICE, episode)
     if episode.estimated_discharge_date is None:
         raise ActionError(
@@ -159,9 +182,13 @@ def send_admission_notice(
             code="estimated_date_missing",
             field="estimated_discharge_date",
         )
-    already = set(
-        Message.objects.filter(episode=episode, kind=MessageKind.ADMISSION_NOTICE).values_list(
-            "recipient_unit_id", flat=True
+    already = (
+        set()
+        if new_episode
+        else set(
+            Message.objects.filter(episode=episode, kind=MessageKind.ADMISSION_NOTICE).values_list(
+                "recipient_unit_id", flat=True
+            )
         )
     )
     recipients = [u for u in (only or concerned_units(episode)) if u.id not in already]

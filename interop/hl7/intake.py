@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 import hl7
@@ -59,15 +61,28 @@ def content_hash(raw: str) -> str:
     return hashlib.sha256(normal.encode("utf-8")).hexdigest()
 
 
+# Within `receive_many`: the integration user per ward id, read once for the batch.
+_batch_users: ContextVar[dict[int, User] | None] = ContextVar("samsyn_hl7_users", default=None)
+
+
 def integration_user(ward: Unit) -> User:
     """The system user ADT acts as, with an integration membership at `ward`."""
+    kept = _batch_users.get()
+    if kept is not None and ward.pk in kept:
+        return kept[ward.pk]
     user, created = User.objects.get_or_create(
         username=INTEGRATION_USERNAME, defaults={"first_name": "HL7 ADT", "title": "Integration"}
     )
     if created:
         user.set_unusable_password()
         user.save(update_fields=["password"])
-    Membership.objects.get_or_create(user=user, unit=ward, role=Role.INTEGRATION)
+    _membership, joined = Membership.objects.get_or_create(
+        user=user, unit=ward, role=Role.INTEGRATION
+    )
+    # Kept only when both rows were there before: rows made now belong to one message's
+    # savepoint, which a refusal rolls back.
+    if kept is not None and not created and not joined:
+        kept[ward.pk] = user
     return user
 
 
@@ -117,6 +132,20 @@ def receive(raw: str) -> Answer:
         )
         return _answer(None, "AR", str(error), "")
     return _receive_parsed(raw, digest, message, control)
+
+
+def receive_many(raws: Iterable[str]) -> list[Answer]:
+    """`receive` for each of `raws`, in order, in one transaction: one commit for the lot
+    (a file's messages, issue 17) instead of one per message. Each message is still applied
+    exactly once and on its own (in its savepoint: a refused one changes nothing, and the
+    next goes on), and answered as `receive` answers it alone. If the lot fails to commit,
+    none of it was recorded, and sending it again applies each message once."""
+    token = _batch_users.set({})
+    try:
+        with transaction.atomic():
+            return [receive(raw) for raw in raws]
+    finally:
+        _batch_users.reset(token)
 
 
 def _answer(message: hl7.Message | None, code: str, text: str, control: str) -> Answer:

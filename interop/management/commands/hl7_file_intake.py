@@ -4,7 +4,8 @@
    and split into messages by the library (`hl7.split_file`; FHS/BHS batch wrappers are
    dropped).
 2. Each message goes through `intake.receive`, the same exactly-once path as the listener, so
-   a file dropped twice applies nothing twice.
+   a file dropped twice applies nothing twice; a file's messages are taken `BATCH` at a time
+   in one transaction each (`intake.receive_many`: one commit a batch, issue 17).
 3. The ACKs are written to `DIR/ack/<name>.ack` (one per line), and the file is moved to
    `DIR/done/` when every message was accepted (AA), else to `DIR/error/`.
 Without `--once` the folder is polled every `--interval` seconds.
@@ -22,6 +23,9 @@ from django.db import close_old_connections
 from interop.hl7 import intake
 from interop.hl7.listener import decode
 
+# Messages of a file applied in one transaction (each still in its own savepoint).
+BATCH = 50
+
 
 def take_folder(folder: Path) -> list[tuple[str, list[str]]]:
     """Process every waiting file of `folder`; (file name, ACK codes) per file."""
@@ -37,7 +41,11 @@ def take_folder(folder: Path) -> list[tuple[str, list[str]]]:
         else:
             normal = text.replace("\r\n", "\r").replace("\n", "\r")
             messages = hl7.split_file(normal) or [normal]
-            answers = [intake.receive(message).ack for message in messages]
+            answers = [
+                answer.ack
+                for start in range(0, len(messages), BATCH)
+                for answer in intake.receive_many(messages[start : start + BATCH])
+            ]
         codes = [ack.split("MSA|")[1][:2] for ack in answers]
         (folder / "ack" / f"{path.stem}.ack").write_text(
             "\n".join(a.replace("\r", "\n") for a in answers) + "\n", encoding="utf-8"
