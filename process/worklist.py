@@ -62,6 +62,10 @@ class TodoItem:
     state: str  # "overdue" / "due" / "upcoming"
     lane: str
     url: str
+    # The due time as the list shows it, formatted once here (issue 17: not two template
+    # filters a row): ISO for `<time datetime>`, and "2026-12-01 09:05" in Stockholm time.
+    due_iso: str = ""
+    due_text: str = ""
 
     @property
     def why(self) -> str:
@@ -261,18 +265,22 @@ def _items(
                 rows.append(row)
         if len(rows) >= limit:
             break
-    items = [
-        TodoItem(
-            episode=row.episode,
-            activity=row.definition,
-            episode_activity=row,
-            due_at=row.due_at,
-            state=row.state(now).value,
-            lane=row.definition.lane,
-            url=activity_url(row),
+    items = []
+    for row in rows[:limit]:
+        local = timezone.localtime(row.due_at) if row.due_at else None
+        items.append(
+            TodoItem(
+                episode=row.episode,
+                activity=row.definition,
+                episode_activity=row,
+                due_at=row.due_at,
+                state=row.state(now).value,
+                lane=row.definition.lane,
+                url=activity_url(row),
+                due_iso=local.isoformat() if local else "",
+                due_text=local.strftime("%Y-%m-%d %H:%M") if local else "",
+            )
         )
-        for row in rows[:limit]
-    ]
     _log_reads(user, items, request)
     return items
 
@@ -287,6 +295,10 @@ class PatientTodo:
     @property
     def state(self) -> str:
         return self.items[0].state
+
+    @property
+    def url(self) -> str:
+        return episode_url(self.episode)
 
 
 def by_patient(items: list[TodoItem]) -> list[PatientTodo]:
