@@ -129,7 +129,15 @@ def home(request):
     for episode in episodes:
         step = next_step(episode)
         due = timezone.localtime(step.due_at).strftime("%Y-%m-%d %H:%M") if step.due_at else ""
-        rows.append({"episode": episode, "next": step, "overdue": step.is_overdue(now), "due": due})
+        rows.append(
+            {
+                "episode": episode,
+                "next": step,
+                "label": str(step.label),
+                "overdue": step.is_overdue(now),
+                "due": due,
+            }
+        )
     rows.sort(
         key=lambda r: (not r["overdue"], r["next"].due_at or dt.datetime.max.replace(tzinfo=dt.UTC))
     )
