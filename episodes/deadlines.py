@@ -10,13 +10,44 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Protocol
 
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from episodes.models import Episode, EpisodeState
+from episodes.models import EpisodeState
 from episodes.rules import Step
+
+# The episode columns `next_step` reads: a list of many episodes may read only these (values
+# rows, issue 17) and pass anything that has them as attributes, with `is_active`.
+NEXT_STEP_FIELDS = (
+    "state",
+    "may_need_help",
+    "admission_notice_sent_at",
+    "admission_notice_due_at",
+    "estimated_discharge_date",
+    "sip_invitation_due_at",
+    "sip_invited_at",
+    "information_transferred_at",
+)
+
+
+class StepColumns(Protocol):
+    """An episode as `next_step` reads it: `episodes.models.Episode`, or a slim row of
+    `NEXT_STEP_FIELDS`."""
+
+    state: str
+    may_need_help: bool
+    admission_notice_sent_at: dt.datetime | None
+    admission_notice_due_at: dt.datetime | None
+    estimated_discharge_date: dt.date | None
+    sip_invitation_due_at: dt.datetime | None
+    sip_invited_at: dt.datetime | None
+    information_transferred_at: dt.datetime | None
+
+    @property
+    def is_active(self) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -29,7 +60,7 @@ class NextStep:
         return self.due_at is not None and self.due_at < (now or timezone.now())
 
 
-def next_step(episode: Episode) -> NextStep:
+def next_step(episode: StepColumns) -> NextStep:
     """The most pressing open step of an active episode, for the worklist."""
     if not episode.is_active:
         return NextStep(None, _("Inget – vårdtillfället är avslutat"))

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 
 from audit.log import log_access_many
+from core.models import choice_label
 from episodes.access import care_unit_ids, visible_episodes
 from episodes.models import Episode, EpisodeState, Party
 from episodes.rules import RULES, Step
@@ -39,6 +40,30 @@ ENDED_STAY_GRACE = dt.timedelta(days=7)
 _DEADLINE_RANK: dict[str, int] = {DeadlineKind.LEGAL: 0, DeadlineKind.AGREED: 1}
 _FAR_PAST = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
 _FAR_FUTURE = dt.datetime(9000, 1, 1, tzinfo=dt.UTC)
+# The columns of a listed activity and its individual that no to-do list reads: not read
+# (issue 17: fewer values to convert per row). The episode is read whole: the steps' rules
+# (`episodes.rules.RULES`) may ask any of its columns.
+_NOT_SHOWN = (
+    "not_applicable_reason",
+    "completed_by_id",
+    "completed_unit_id",
+    "citizen_name",
+    "citizen_role",
+    "citizen_relation",
+    "note",
+    "missed_at",
+    "updated_at",
+    "episode__individual__birth_date",
+    "episode__individual__address",
+    "episode__individual__postal_code",
+    "episode__individual__city",
+    "episode__individual__phone",
+    "episode__individual__municipality_id",
+    "episode__individual__residence_area_id",
+    "episode__individual__listed_unit_id",
+    "episode__individual__created_at",
+    "episode__individual__merged_into_id",
+)
 
 
 def episode_url(episode: Episode) -> str:
@@ -62,18 +87,22 @@ class TodoItem:
     state: str  # "overdue" / "due" / "upcoming"
     lane: str
     url: str
+    # The due time as the list shows it, formatted once here (issue 17: not two template
+    # filters a row): ISO for `<time datetime>`, and "2026-12-01 09:05" in Stockholm time.
+    due_iso: str = ""
+    due_text: str = ""
 
     @property
     def why(self) -> str:
         return self.activity.goal_line
 
     @property
-    def state_label(self) -> str | Promise:
-        return ActivityState(self.state).label
+    def state_label(self) -> str:
+        return choice_label(ActivityState, self.state)
 
     @property
-    def lane_label(self) -> str | Promise:
-        return Lane(self.lane).label
+    def lane_label(self) -> str:
+        return choice_label(Lane, self.lane)
 
 
 def _definition_ids_by_role(
@@ -111,14 +140,28 @@ def _my_open_activities(
     return mine, before_discharge
 
 
-def _still_possible(before_discharge: list[int], now: dt.datetime) -> Q:
+def _still_possible(
+    definitions: dict[int, ActivityDefinition], before_discharge: list[int], now: dt.datetime
+) -> Q:
     """Activities that can still be done in their episode's state: not of an exited stay, not
     of a phase before discharge once the stay has ended, not more than `ENDED_STAY_GRACE` past
     its deadline once the stay has ended, and, for an activity done through a step, in a state
-    the step's rule (`episodes.rules.RULES`) allows."""
-    by_step = Q(definition__step="")
-    for step, rule in RULES.items():
-        by_step |= Q(definition__step=step.value, episode__state__in=list(rule.states))
+    the step's rule (`episodes.rules.RULES`) allows.
+
+    The steps' states are asked by definition id, one clause per set of states (the
+    definitions from the engine's in-memory cache): a short filter, no join to the definition
+    table (issue 17)."""
+    states_of = {step.value: rule.states for step, rule in RULES.items()}
+    manual: list[int] = []
+    by_states: dict[frozenset, list[int]] = {}
+    for pk, definition in definitions.items():
+        if not definition.step:
+            manual.append(pk)
+        elif definition.step in states_of:
+            by_states.setdefault(frozenset(states_of[definition.step]), []).append(pk)
+    by_step = Q(definition_id__in=manual)
+    for states, ids in by_states.items():
+        by_step |= Q(definition_id__in=ids, episode__state__in=sorted(states))
     return (
         by_step
         & ~Q(episode__state=EpisodeState.EXITED)
@@ -154,9 +197,11 @@ def todo_for_user(
     definitions = all_definitions()
     mine, before_discharge = _my_open_activities(user, memberships, definitions)
     mine = mine.filter(due_at__lte=now + UPCOMING_HORIZON).filter(
-        _still_possible(before_discharge, now)
+        _still_possible(definitions, before_discharge, now)
     )
-    return _items(user, mine, definitions, limit=limit, now=now, request=request, keep=_can_act)
+    return _items(
+        user, mine, definitions, limit=limit, now=now, request=request, keep=_can_act, few=True
+    )
 
 
 def missed_for_user(
@@ -175,7 +220,7 @@ def missed_for_user(
         user, memberships, definitions, statuses=UNDONE_STATUSES
     )
     mine = mine.filter(due_at__lt=now)
-    possible = _still_possible(before_discharge, now)
+    possible = _still_possible(definitions, before_discharge, now)
     items = _items(
         user,
         mine.exclude(possible),
@@ -198,33 +243,48 @@ def _items(
     request,
     keep=None,
     newest_first: bool = False,
+    few: bool = False,
 ) -> list[TodoItem]:
     # The page is chosen on the activity rows alone (an index walk by due time), with every
     # row sharing the last due time; only then are the definitions read, to break ties. One
     # query joining thousands of open activities to their definitions first is far slower.
-    # The cutoff is a subquery of the slim query below (fewer than `limit` rows: none).
-    order = "-due_at" if newest_first else "due_at"
-    last = Subquery(mine.order_by(order).values("due_at")[limit - 1 : limit])
-    cutoff = Coalesce(last, Value(_FAR_PAST if newest_first else _FAR_FUTURE))
-    chosen = mine.filter(due_at__gte=cutoff) if newest_first else mine.filter(due_at__lte=cutoff)
-
-    # Many rows may share the last due time (deadlines at the end of a day: on a busy ward a
-    # thousand of them, mostly of stays ended today). The page is ordered on slim rows (id,
-    # due time, definition; the definitions from the engine's in-memory cache), and only the
-    # rows shown are read as objects with their episode and individual (issue 17).
+    # `few`: the candidates are bounded (the to-do list's horizon), so they are read in one
+    # slim query and the cutoff is found among them here; else the cutoff is a subquery of
+    # the slim query (fewer than `limit` rows: none).
     def rank(row: tuple) -> tuple:
         definition = definitions[row[2]]
         return (row[1], _DEADLINE_RANK.get(definition.deadline_kind, 2), definition.order, row[0])
 
-    slim = sorted(
-        chosen.values_list("pk", "due_at", "definition_id"), key=rank, reverse=newest_first
-    )
+    if few:
+        candidates = list(mine.values_list("pk", "due_at", "definition_id"))
+        if len(candidates) > limit:
+            last = sorted(row[1] for row in candidates)[limit - 1]
+            candidates = [row for row in candidates if row[1] <= last]
+        slim = sorted(candidates, key=rank)
+    else:
+        order = "-due_at" if newest_first else "due_at"
+        last = Subquery(mine.order_by(order).values("due_at")[limit - 1 : limit])
+        cutoff = Coalesce(last, Value(_FAR_PAST if newest_first else _FAR_FUTURE))
+        chosen = (
+            mine.filter(due_at__gte=cutoff) if newest_first else mine.filter(due_at__lte=cutoff)
+        )
+        # Many rows may share the last due time (deadlines at the end of a day: on a busy ward
+        # a thousand of them, mostly of stays ended today). The page is ordered on slim rows
+        # (id, due time, definition; the definitions from the engine's in-memory cache), and
+        # only the rows shown are read as objects with their episode and individual (issue 17).
+        slim = sorted(
+            chosen.values_list("pk", "due_at", "definition_id"), key=rank, reverse=newest_first
+        )
     ordered = [row[0] for row in slim]
     rows: list[EpisodeActivity] = []
     # Usually one batch; more only while `keep` refuses rows (steps not allowed now).
     for start in range(0, len(ordered), limit):
         batch = ordered[start : start + limit]
-        loaded = mine.model.objects.select_related("episode__individual").in_bulk(batch)
+        loaded = (
+            mine.model.objects.select_related("episode__individual")
+            .defer(*_NOT_SHOWN)
+            .in_bulk(batch)
+        )
         for pk in batch:
             row = loaded.get(pk)  # None: gone since (closed by a concurrent action)
             if row is None:
@@ -234,18 +294,22 @@ def _items(
                 rows.append(row)
         if len(rows) >= limit:
             break
-    items = [
-        TodoItem(
-            episode=row.episode,
-            activity=row.definition,
-            episode_activity=row,
-            due_at=row.due_at,
-            state=row.state(now).value,
-            lane=row.definition.lane,
-            url=activity_url(row),
+    items = []
+    for row in rows[:limit]:
+        local = timezone.localtime(row.due_at) if row.due_at else None
+        items.append(
+            TodoItem(
+                episode=row.episode,
+                activity=row.definition,
+                episode_activity=row,
+                due_at=row.due_at,
+                state=row.state(now).value,
+                lane=row.definition.lane,
+                url=activity_url(row),
+                due_iso=local.isoformat() if local else "",
+                due_text=local.strftime("%Y-%m-%d %H:%M") if local else "",
+            )
         )
-        for row in rows[:limit]
-    ]
     _log_reads(user, items, request)
     return items
 
@@ -260,6 +324,10 @@ class PatientTodo:
     @property
     def state(self) -> str:
         return self.items[0].state
+
+    @property
+    def url(self) -> str:
+        return episode_url(self.episode)
 
 
 def by_patient(items: list[TodoItem]) -> list[PatientTodo]:

@@ -7,6 +7,7 @@ They live above both apps, so `episodes` never imports `process` (it is the othe
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,16 +21,18 @@ from django.views.decorators.http import require_POST
 
 from audit.log import log_access_many
 from core.errors import ActionError
+from core.models import choice_label
 from core.pages import in_order, page_ids
 from deviations.worklist import todo_for_user as deviation_todo
 from episodes.access import care_unit_ids, get_episode_for_user, inbox_messages, visible_episodes
-from episodes.deadlines import next_step
+from episodes.deadlines import NEXT_STEP_FIELDS, next_step
 from episodes.forms import STEP_FORMS
-from episodes.models import EpisodeState
+from episodes.models import Episode, EpisodeState
 from episodes.rules import Step, available_steps
 from episodes.timeline import lane_summaries, timeline_entries
 from governance.documents import for_swimlanes as documents_for_swimlanes
 from governance.todo import report_backs_due
+from individuals.identifiers import format_identifier
 from process.worklist import by_patient, missed_for_user, swimlanes, todo_for_user
 from sip.views import episode_panel as sip_episode_panel
 from sip.worklist import follow_ups_due as sip_follow_ups_due
@@ -40,21 +43,101 @@ ACTIVE = [EpisodeState.ADMITTED, EpisodeState.READY]
 # -- start page -------------------------------------------------------------------------------
 
 
+@dataclass(slots=True)
+class WorklistEpisode:
+    """An active episode as the worklist shows it and `next_step` reads it: one values row,
+    not three model instances (issue 17: the worklist holds up to 200)."""
+
+    pk: int
+    individual_id: int
+    url: str
+    full_name: str
+    display_identifier: str
+    ward_name: str
+    state: str
+    may_need_help: bool
+    admission_notice_sent_at: dt.datetime | None
+    admission_notice_due_at: dt.datetime | None
+    estimated_discharge_date: dt.date | None
+    sip_invitation_due_at: dt.datetime | None
+    sip_invited_at: dt.datetime | None
+    information_transferred_at: dt.datetime | None
+
+    is_active = property(Episode.is_active.fget)  # type: ignore[attr-defined]  # the rule of Episode
+
+    @property
+    def state_label(self) -> str:
+        return choice_label(EpisodeState, self.state)
+
+
+_WORKLIST_COLUMNS = (
+    "pk",
+    "individual_id",
+    "public_id",
+    "individual__given_name",
+    "individual__family_name",
+    "individual__identifier",
+    "individual__identifier_kind",
+    "ward__name",
+    *NEXT_STEP_FIELDS,
+)
+
+
+def _worklist(user) -> list[WorklistEpisode]:
+    """The user's units' active episodes (the first 200 admitted), as slim rows.
+
+    An active episode has not ended (`ended_at` is set by a discharge or an exit only): saying
+    so lets the database start from the few hundred episodes not ended, not from every
+    episode in the access window (issue 17: 14 -> 2 ms at 1 year)."""
+    rows = (
+        visible_episodes(user)
+        .filter(state__in=ACTIVE, ended_at__isnull=True)
+        .order_by("admitted_at")
+        .values_list(*_WORKLIST_COLUMNS)[:200]
+    )
+    return [
+        WorklistEpisode(
+            pk,
+            individual_id,
+            reverse("episode", args=[public_id]),
+            f"{given_name} {family_name}",
+            format_identifier(identifier, identifier_kind),
+            ward_name,
+            *steps,
+        )
+        for (
+            pk,
+            individual_id,
+            public_id,
+            given_name,
+            family_name,
+            identifier,
+            identifier_kind,
+            ward_name,
+            *steps,
+        ) in rows
+    ]
+
+
 @login_required
 def home(request):
     user = request.user
     unit_ids = care_unit_ids(user)
-    episodes = list(
-        visible_episodes(user)
-        .filter(state__in=ACTIVE)
-        .select_related("individual", "ward")
-        .order_by("admitted_at")[:200]
-    )
+    episodes = _worklist(user)
     now = timezone.now()
     rows = []
     for episode in episodes:
         step = next_step(episode)
-        rows.append({"episode": episode, "next": step, "overdue": step.is_overdue(now)})
+        due = timezone.localtime(step.due_at).strftime("%Y-%m-%d %H:%M") if step.due_at else ""
+        rows.append(
+            {
+                "episode": episode,
+                "next": step,
+                "label": str(step.label),
+                "overdue": step.is_overdue(now),
+                "due": due,
+            }
+        )
     rows.sort(
         key=lambda r: (not r["overdue"], r["next"].due_at or dt.datetime.max.replace(tzinfo=dt.UTC))
     )
