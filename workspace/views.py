@@ -14,18 +14,19 @@ from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.log import log_access_many
 from core.errors import ActionError
+from core.models import choice_label
 from core.pages import in_order, page_ids
 from deviations.worklist import todo_for_user as deviation_todo
 from episodes.access import care_unit_ids, get_episode_for_user, inbox_messages, visible_episodes
 from episodes.deadlines import next_step
 from episodes.forms import STEP_FORMS
-from episodes.models import EpisodeState
+from episodes.models import EpisodeState, MessageKind
 from episodes.rules import Step, available_steps
 from episodes.timeline import lane_summaries, timeline_entries
 from governance.documents import for_swimlanes as documents_for_swimlanes
@@ -106,6 +107,46 @@ def _step_form(step: Step, episode, user, data=None):
     return STEP_FORMS[step].form(data, episode=episode, user=user, auto_id=f"{step.value}-%s")
 
 
+def _messages_rows(episode) -> list[dict]:
+    """The episode's last 50 messages as the page's table shows them, newest first: slim rows
+    with their texts formatted once here (issue 17), the times in Stockholm time as the
+    template's `date` filter writes them."""
+    rows = []
+    for (
+        public_id,
+        kind,
+        sent_at,
+        sender,
+        recipient,
+        acknowledged_at,
+        forwarded_to_id,
+    ) in episode.messages.order_by("-sent_at").values_list(
+        "public_id",
+        "kind",
+        "sent_at",
+        "sender_unit__name",
+        "recipient_unit__name",
+        "acknowledged_at",
+        "forwarded_to_id",
+    )[:50]:
+        sent = timezone.localtime(sent_at)
+        rows.append(
+            {
+                "sent_iso": dateformat.format(sent, "c"),
+                "sent": dateformat.format(sent, "Y-m-d H:i"),
+                "url": reverse("message", args=[public_id]),
+                "kind_label": choice_label(MessageKind, kind),
+                "sender_name": sender,
+                "recipient_name": recipient,
+                "acknowledged": dateformat.format(timezone.localtime(acknowledged_at), "Y-m-d H:i")
+                if acknowledged_at
+                else "",
+                "forwarded": forwarded_to_id is not None,
+            }
+        )
+    return rows
+
+
 def _render_episode(
     request,
     episode,
@@ -152,9 +193,7 @@ def _render_episode(
         # The ward hands the individual the survey invitation at discharge.
         "at_ward": any(m.unit_id == episode.ward_id for m in user.active_memberships()),
         "forms": forms,
-        "messages_list": episode.messages.select_related("sender_unit", "recipient_unit").order_by(
-            "-sent_at"
-        )[:50],
+        "messages_list": _messages_rows(episode),
     }
     # The governing documents in force for the activities shown (issue 14): one query.
     context["governing_documents"] = documents_for_swimlanes(context["lanes"])

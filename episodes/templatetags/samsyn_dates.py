@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import template
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.translation import get_language
 
 register = template.Library()
@@ -71,3 +71,21 @@ def sv_datetime(value: dt.datetime | str | None) -> str:
         value = parsed
     local = timezone.localtime(value) if timezone.is_aware(value) else value
     return f"{sv_date(local)} {local:%H:%M}"
+
+
+class Moments:
+    """For pages that format many moments in Python (issue 17): each distinct moment turned
+    once into its ISO text in Stockholm time (what the template's `date:'c'` writes, for
+    `<time datetime>`) and its `sv_datetime` text. One per request: the texts follow the
+    active language and time zone."""
+
+    def __init__(self) -> None:
+        self._seen: dict[dt.datetime, tuple[str, str]] = {}
+
+    def __call__(self, moment: dt.datetime) -> tuple[str, str]:
+        """`moment` as (ISO text, "1 dec. 2026 09:05")."""
+        known = self._seen.get(moment)
+        if known is None:
+            local = timezone.localtime(moment)
+            known = self._seen[moment] = (dateformat.format(local, "c"), sv_datetime(local))
+        return known
