@@ -19,6 +19,7 @@ from episodes.models import (
     Event,
     EventKind,
     ExitReason,
+    Party,
     PartyRole,
 )
 from episodes.templatetags.samsyn_dates import Moments
@@ -168,11 +169,20 @@ def timeline_entries(episode: Episode) -> list[dict]:
     return entries
 
 
-def lane_summaries(episode: Episode, timeline: list[dict] | None = None) -> list[dict]:
+def episode_parties(episode: Episode) -> list[Party]:
+    """The episode's parties, removed ones included, with their units, in the order added."""
+    return list(episode.parties.select_related("unit").order_by("added_at"))
+
+
+def lane_summaries(
+    episode: Episode, timeline: list[dict] | None = None, parties: list[Party] | None = None
+) -> list[dict]:
     """For each of the four lanes: its units in this episode and what they have done (the
-    last eight timeline entries of its units). `timeline`: the episode's `timeline_entries`
-    when the caller has them (the episode page), so the events are read once (issue 17)."""
-    parties = list(episode.parties.select_related("unit").order_by("added_at"))
+    last eight timeline entries of its units). `timeline` and `parties`: the episode's
+    `timeline_entries` and `episode_parties` when the caller has them (the episode page), so
+    each is read once (issue 17)."""
+    if parties is None:
+        parties = episode_parties(episode)
     if timeline is None:
         timeline = timeline_entries(episode)
     summaries = []

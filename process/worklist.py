@@ -366,19 +366,28 @@ def check_off_allowed(
 _URL_PLACEHOLDER = uuid.UUID(int=0)
 
 
-def swimlanes(episode: Episode, user: User, *, now: dt.datetime | None = None) -> list[Swimlane]:
-    """The four lanes and the individual, each with its activities and their state."""
+def swimlanes(
+    episode: Episode,
+    user: User,
+    *,
+    now: dt.datetime | None = None,
+    party_unit_ids: set[int] | None = None,
+) -> list[Swimlane]:
+    """The four lanes and the individual, each with its activities and their state.
+    `party_unit_ids`: the units that are active parties of the episode, when the caller has
+    read them (the episode page, issue 17)."""
     now = now or timezone.now()
     definitions = all_definitions()
     activities = list(EpisodeActivity.objects.filter(episode=episode))
     for activity in activities:
         activity.definition = definitions[activity.definition_id]
     activities.sort(key=lambda activity: (activity.definition.order, activity.pk))
-    party_unit_ids = set(
-        Party.objects.filter(episode=episode, removed_at__isnull=True).values_list(
-            "unit_id", flat=True
+    if party_unit_ids is None:
+        party_unit_ids = set(
+            Party.objects.filter(episode=episode, removed_at__isnull=True).values_list(
+                "unit_id", flat=True
+            )
         )
-    )
     memberships = list(user.active_memberships())
     lanes = {lane.value: Swimlane(lane.value, lane.label) for lane in Lane}
     moments = Moments()

@@ -27,8 +27,8 @@ from episodes.access import care_unit_ids, get_episode_for_user, inbox_messages,
 from episodes.deadlines import next_step
 from episodes.forms import STEP_FORMS
 from episodes.models import EpisodeState, MessageKind
-from episodes.rules import Step, available_steps
-from episodes.timeline import lane_summaries, timeline_entries
+from episodes.rules import Step, steps_allowed
+from episodes.timeline import episode_parties, lane_summaries, timeline_entries
 from governance.documents import for_swimlanes as documents_for_swimlanes
 from governance.todo import report_backs_due
 from process.worklist import by_patient, missed_for_user, swimlanes, todo_for_user
@@ -157,7 +157,15 @@ def _render_episode(
 ):
     user = request.user
     forms = []
-    steps = available_steps(user, episode, STEP_FORMS)
+    # The parties read once for the steps, the lanes, the swimlanes and the SIP panel.
+    parties = episode_parties(episode)
+    party_unit_ids = {p.unit_id for p in parties if p.removed_at is None}
+    # What `available_steps` decides, on the parties read above.
+    steps = steps_allowed(
+        episode,
+        [(m.unit.lane, m.role) for m in user.active_memberships() if m.unit_id in party_unit_ids],
+        STEP_FORMS,
+    )
     if bound and bound[0] not in steps:
         # A refused step that is no longer offered is still shown, with the reason.
         steps.insert(0, bound[0])
@@ -187,9 +195,9 @@ def _render_episode(
         "individual": episode.individual,
         "next": upcoming,
         "timeline": timeline,
-        "lane_summaries": lane_summaries(episode, timeline),
-        "lanes": swimlanes(episode, user),
-        "sip_panel": sip_episode_panel(user, episode),
+        "lane_summaries": lane_summaries(episode, timeline, parties),
+        "lanes": swimlanes(episode, user, party_unit_ids=party_unit_ids),
+        "sip_panel": sip_episode_panel(user, episode, party_unit_ids=party_unit_ids),
         # The ward hands the individual the survey invitation at discharge.
         "at_ward": any(m.unit_id == episode.ward_id for m in user.active_memberships()),
         "forms": forms,
@@ -197,6 +205,8 @@ def _render_episode(
     }
     # The governing documents in force for the activities shown (issue 14): one query.
     context["governing_documents"] = documents_for_swimlanes(context["lanes"])
+    # The swimlanes ask for an activity's documents only where there are some.
+    context["documented_anchors"] = {a.anchor for a in context["governing_documents"]}
     return render(request, "workspace/episode.html", context, status=status)
 
 
