@@ -7,6 +7,7 @@ They live above both apps, so `episodes` never imports `process` (it is the othe
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,7 +15,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -107,20 +108,17 @@ def _step_form(step: Step, episode, user, data=None):
     return STEP_FORMS[step].form(data, episode=episode, user=user, auto_id=f"{step.value}-%s")
 
 
+_URL_PLACEHOLDER = uuid.UUID(int=0)
+
+
 def _messages_rows(episode) -> list[dict]:
     """The episode's last 50 messages as the page's table shows them, newest first: slim rows
     with their texts formatted once here (issue 17), the times in Stockholm time as the
-    template's `date` filter writes them."""
+    template's `date` filter writes them (`date:'c'` is `isoformat`)."""
     rows = []
-    for (
-        public_id,
-        kind,
-        sent_at,
-        sender,
-        recipient,
-        acknowledged_at,
-        forwarded_to_id,
-    ) in episode.messages.order_by("-sent_at").values_list(
+    # One `reverse` for all the messages: their URLs differ only by the public id.
+    url_pattern = reverse("message", args=[_URL_PLACEHOLDER])
+    messages_read = episode.messages.order_by("-sent_at").values_list(
         "public_id",
         "kind",
         "sent_at",
@@ -128,20 +126,20 @@ def _messages_rows(episode) -> list[dict]:
         "recipient_unit__name",
         "acknowledged_at",
         "forwarded_to_id",
-    )[:50]:
+    )[:50]
+    for public_id, kind, sent_at, sender, recipient, acknowledged_at, forwarded in messages_read:
         sent = timezone.localtime(sent_at)
+        acknowledged = timezone.localtime(acknowledged_at) if acknowledged_at else None
         rows.append(
             {
-                "sent_iso": dateformat.format(sent, "c"),
-                "sent": dateformat.format(sent, "Y-m-d H:i"),
-                "url": reverse("message", args=[public_id]),
+                "sent_iso": sent.isoformat(),
+                "sent": f"{sent:%Y-%m-%d %H:%M}",
+                "url": url_pattern.replace(str(_URL_PLACEHOLDER), str(public_id)),
                 "kind_label": choice_label(MessageKind, kind),
                 "sender_name": sender,
                 "recipient_name": recipient,
-                "acknowledged": dateformat.format(timezone.localtime(acknowledged_at), "Y-m-d H:i")
-                if acknowledged_at
-                else "",
-                "forwarded": forwarded_to_id is not None,
+                "acknowledged": f"{acknowledged:%Y-%m-%d %H:%M}" if acknowledged else "",
+                "forwarded": forwarded is not None,
             }
         )
     return rows

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import template
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.translation import get_language
 
 register = template.Library()
@@ -87,5 +87,6 @@ class Moments:
         known = self._seen.get(moment)
         if known is None:
             local = timezone.localtime(moment)
-            known = self._seen[moment] = (dateformat.format(local, "c"), sv_datetime(local))
+            # `isoformat` is what Django's `date:'c'` writes.
+            known = self._seen[moment] = (local.isoformat(), sv_datetime(local))
         return known
