@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from episodes import actions
 from tests.factories import admit
 
-# The needs assessor sees the SIP panel's start form; the nurse the ward's steps.
+# Per user: the nurse has more steps than the needs assessor, and their forms read their choices.
 EPISODE_PAGE_QUERIES = {"nurse": 20, "needs_assessor": 18}
 
 
