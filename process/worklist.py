@@ -8,6 +8,7 @@ one statement (`audit.log.log_access_many`).
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet, Subquery, Value
@@ -15,12 +16,14 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.text import capfirst
 
 from audit.log import log_access_many
 from core.models import choice_label
 from episodes.access import care_unit_ids, visible_episodes
 from episodes.models import Episode, EpisodeState, Party
 from episodes.rules import RULES, Step
+from episodes.templatetags.samsyn_dates import Moments
 from organisations.models import CARE_ROLES, Lane, User
 from process.engine import BEFORE_DISCHARGE, all_definitions
 from process.models import (
@@ -360,6 +363,16 @@ def _log_reads(user: User, items: list[TodoItem], request) -> None:
 # -- the episode page's swimlanes ---------------------------------------------------------------
 
 
+_BADGE_CLASSES: dict[str, str] = {
+    ActivityState.OVERDUE: "badge-overdue",
+    ActivityState.DUE: "badge-due",
+    ActivityState.UPCOMING: "badge-upcoming",
+    ActivityState.DONE_ON_TIME: "badge-done",
+    ActivityState.DONE_LATE: "badge-overdue",
+    ActivityState.NOT_APPLICABLE: "",
+}
+
+
 @dataclass
 class SwimlaneItem:
     episode_activity: EpisodeActivity
@@ -371,17 +384,23 @@ class SwimlaneItem:
     may_check_off: bool
     check_off_url: str
     anchor: str  # the element id on the episode page
+    # What the page writes, formatted once by `swimlanes` (issue 17): the moments as ISO text
+    # for `<time datetime>` and in Swedish; the individual's or representative's mark; the
+    # line shown when neither done nor due (the reason it does not apply, or the timing rule).
+    due_iso: str = ""
+    due_text: str = ""
+    completed_iso: str = ""
+    completed_text: str = ""
+    citizen_mark: str = ""
+    note: str = ""
 
     @property
     def badge_class(self) -> str:
-        return {
-            ActivityState.OVERDUE: "badge-overdue",
-            ActivityState.DUE: "badge-due",
-            ActivityState.UPCOMING: "badge-upcoming",
-            ActivityState.DONE_ON_TIME: "badge-done",
-            ActivityState.DONE_LATE: "badge-overdue",
-            ActivityState.NOT_APPLICABLE: "",
-        }[ActivityState(self.state)]
+        return _BADGE_CLASSES[self.state]
+
+    @property
+    def is_done(self) -> bool:
+        return self.state in (ActivityState.DONE_ON_TIME, ActivityState.DONE_LATE)
 
 
 @dataclass
@@ -412,34 +431,59 @@ def check_off_allowed(
     )
 
 
-def swimlanes(episode: Episode, user: User, *, now: dt.datetime | None = None) -> list[Swimlane]:
-    """The four lanes and the individual, each with its activities and their state."""
+_URL_PLACEHOLDER = uuid.UUID(int=0)
+
+
+def swimlanes(
+    episode: Episode,
+    user: User,
+    *,
+    now: dt.datetime | None = None,
+    party_unit_ids: set[int] | None = None,
+) -> list[Swimlane]:
+    """The four lanes and the individual, each with its activities and their state.
+    `party_unit_ids`: the units that are active parties of the episode, when the caller has
+    read them (the episode page, issue 17)."""
     now = now or timezone.now()
     definitions = all_definitions()
     activities = list(EpisodeActivity.objects.filter(episode=episode))
     for activity in activities:
         activity.definition = definitions[activity.definition_id]
     activities.sort(key=lambda activity: (activity.definition.order, activity.pk))
-    party_unit_ids = set(
-        Party.objects.filter(episode=episode, removed_at__isnull=True).values_list(
-            "unit_id", flat=True
-        )
-    )
-    memberships = list(user.active_memberships())
-    lanes = {lane.value: Swimlane(lane.value, lane.label) for lane in Lane}
-    for activity in activities:
-        state = activity.state(now)
-        lanes[activity.definition.lane].items.append(
-            SwimlaneItem(
-                episode_activity=activity,
-                activity=activity.definition,
-                state=state.value,
-                state_label=state.label,
-                due_at=activity.due_at,
-                completed_at=activity.completed_at,
-                may_check_off=check_off_allowed(user, activity, party_unit_ids, memberships),
-                check_off_url=reverse("process:check_off", args=[activity.public_id]),
-                anchor=f"activity-{activity.definition.key}",
+    if party_unit_ids is None:
+        party_unit_ids = set(
+            Party.objects.filter(episode=episode, removed_at__isnull=True).values_list(
+                "unit_id", flat=True
             )
         )
+    memberships = list(user.active_memberships())
+    lanes = {lane.value: Swimlane(lane.value, lane.label) for lane in Lane}
+    moments = Moments()
+    # One `reverse` for all the activities: their URLs differ only by the public id.
+    url_pattern = reverse("process:check_off", args=[_URL_PLACEHOLDER])
+    for activity in activities:
+        state = activity.state(now)
+        definition = activity.definition
+        item = SwimlaneItem(
+            episode_activity=activity,
+            activity=definition,
+            state=state.value,
+            state_label=state.label,
+            due_at=activity.due_at,
+            completed_at=activity.completed_at,
+            may_check_off=check_off_allowed(user, activity, party_unit_ids, memberships),
+            check_off_url=url_pattern.replace(str(_URL_PLACEHOLDER), str(activity.public_id)),
+            anchor=f"activity-{definition.key}",
+        )
+        if activity.due_at:
+            item.due_iso, item.due_text = moments(activity.due_at)
+        if item.is_done:
+            if activity.completed_at:
+                item.completed_iso, item.completed_text = moments(activity.completed_at)
+            item.citizen_mark = activity.citizen_completion
+        elif state == ActivityState.NOT_APPLICABLE:
+            item.note = activity.not_applicable_reason
+        elif not activity.due_at:
+            item.note = capfirst(definition.timing_text)
+        lanes[definition.lane].items.append(item)
     return list(lanes.values())

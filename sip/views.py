@@ -415,36 +415,42 @@ def sip_pdf(request, public_id):
     return response
 
 
-def episode_panel(user, episode) -> dict:
+def episode_panel(user, episode, *, party_unit_ids: set[int] | None = None) -> dict:
     """What the episode page shows of the stay's SIP: the SIP (if the user may read it) and
     whether the user may start one (the episode step rule decides). Not logged: the episode
-    page's own read is."""
-    from episodes.rules import Step, available_steps
+    page's own read is. `party_unit_ids`: the units that are active parties of the episode,
+    when the caller has read them (the episode page, issue 17)."""
+    from episodes.rules import Step, steps_allowed
 
     sip = (
         visible_sips(user).filter(episode=episode).order_by("-started_at").first()
         if episode is not None
         else None
     )
-    started = Sip.objects.filter(episode=episode, state__in=OPEN_STATES).exists()
-    party_ids = set(
-        episode.parties.filter(removed_at__isnull=True).values_list("unit_id", flat=True)
-    )
+    if party_unit_ids is None:
+        party_unit_ids = set(
+            episode.parties.filter(removed_at__isnull=True).values_list("unit_id", flat=True)
+        )
+    memberships = [m for m in user.active_memberships() if m.unit_id in party_unit_ids]
     compulsory = episode.is_compulsory_care
     in_starting_lane = any(
-        m.unit_id in party_ids
-        and m.role in CARE_ROLES
+        m.role in CARE_ROLES
         and (
             m.unit.kind == UnitKind.PSYCHIATRIC_OUTPATIENT
             if compulsory
             else m.unit.lane in STARTING_LANES
         )
-        for m in user.active_memberships()
+        for m in memberships
     )
+    # The same test as `available_steps`, on the parties read above.
     may_start = (
-        not started
-        and in_starting_lane
-        and bool(available_steps(user, episode, [Step.ASSESS_SIP_NEED]))
+        in_starting_lane
+        and bool(
+            steps_allowed(
+                episode, [(m.unit.lane, m.role) for m in memberships], [Step.ASSESS_SIP_NEED]
+            )
+        )
+        and not Sip.objects.filter(episode=episode, state__in=OPEN_STATES).exists()
     )
     return {
         "sip": sip,

@@ -7,6 +7,7 @@ They live above both apps, so `episodes` never imports `process` (it is the othe
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -27,9 +28,9 @@ from deviations.worklist import todo_for_user as deviation_todo
 from episodes.access import care_unit_ids, get_episode_for_user, inbox_messages, visible_episodes
 from episodes.deadlines import NEXT_STEP_FIELDS, next_step
 from episodes.forms import STEP_FORMS
-from episodes.models import Episode, EpisodeState
-from episodes.rules import Step, available_steps
-from episodes.timeline import lane_summaries, timeline_entries
+from episodes.models import Episode, EpisodeState, MessageKind
+from episodes.rules import Step, steps_allowed
+from episodes.timeline import episode_parties, lane_summaries, timeline_entries
 from governance.documents import for_swimlanes as documents_for_swimlanes
 from governance.todo import report_backs_due
 from individuals.identifiers import format_identifier
@@ -189,6 +190,43 @@ def _step_form(step: Step, episode, user, data=None):
     return STEP_FORMS[step].form(data, episode=episode, user=user, auto_id=f"{step.value}-%s")
 
 
+_URL_PLACEHOLDER = uuid.UUID(int=0)
+
+
+def _messages_rows(episode) -> list[dict]:
+    """The episode's last 50 messages as the page's table shows them, newest first: slim rows
+    with their texts formatted once here (issue 17), the times in Stockholm time as the
+    template's `date` filter writes them (`date:'c'` is `isoformat`)."""
+    rows = []
+    # One `reverse` for all the messages: their URLs differ only by the public id.
+    url_pattern = reverse("message", args=[_URL_PLACEHOLDER])
+    messages_read = episode.messages.order_by("-sent_at").values_list(
+        "public_id",
+        "kind",
+        "sent_at",
+        "sender_unit__name",
+        "recipient_unit__name",
+        "acknowledged_at",
+        "forwarded_to_id",
+    )[:50]
+    for public_id, kind, sent_at, sender, recipient, acknowledged_at, forwarded in messages_read:
+        sent = timezone.localtime(sent_at)
+        acknowledged = timezone.localtime(acknowledged_at) if acknowledged_at else None
+        rows.append(
+            {
+                "sent_iso": sent.isoformat(),
+                "sent": f"{sent:%Y-%m-%d %H:%M}",
+                "url": url_pattern.replace(str(_URL_PLACEHOLDER), str(public_id)),
+                "kind_label": choice_label(MessageKind, kind),
+                "sender_name": sender,
+                "recipient_name": recipient,
+                "acknowledged": f"{acknowledged:%Y-%m-%d %H:%M}" if acknowledged else "",
+                "forwarded": forwarded is not None,
+            }
+        )
+    return rows
+
+
 def _render_episode(
     request,
     episode,
@@ -199,7 +237,15 @@ def _render_episode(
 ):
     user = request.user
     forms = []
-    steps = available_steps(user, episode, STEP_FORMS)
+    # The parties read once for the steps, the lanes, the swimlanes and the SIP panel.
+    parties = episode_parties(episode)
+    party_unit_ids = {p.unit_id for p in parties if p.removed_at is None}
+    # What `available_steps` decides, on the parties read above.
+    steps = steps_allowed(
+        episode,
+        [(m.unit.lane, m.role) for m in user.active_memberships() if m.unit_id in party_unit_ids],
+        STEP_FORMS,
+    )
     if bound and bound[0] not in steps:
         # A refused step that is no longer offered is still shown, with the reason.
         steps.insert(0, bound[0])
@@ -229,18 +275,18 @@ def _render_episode(
         "individual": episode.individual,
         "next": upcoming,
         "timeline": timeline,
-        "lane_summaries": lane_summaries(episode, timeline),
-        "lanes": swimlanes(episode, user),
-        "sip_panel": sip_episode_panel(user, episode),
+        "lane_summaries": lane_summaries(episode, timeline, parties),
+        "lanes": swimlanes(episode, user, party_unit_ids=party_unit_ids),
+        "sip_panel": sip_episode_panel(user, episode, party_unit_ids=party_unit_ids),
         # The ward hands the individual the survey invitation at discharge.
         "at_ward": any(m.unit_id == episode.ward_id for m in user.active_memberships()),
         "forms": forms,
-        "messages_list": episode.messages.select_related("sender_unit", "recipient_unit").order_by(
-            "-sent_at"
-        )[:50],
+        "messages_list": _messages_rows(episode),
     }
     # The governing documents in force for the activities shown (issue 14): one query.
     context["governing_documents"] = documents_for_swimlanes(context["lanes"])
+    # The swimlanes ask for an activity's documents only where there are some.
+    context["documented_anchors"] = {a.anchor for a in context["governing_documents"]}
     return render(request, "workspace/episode.html", context, status=status)
 
 

@@ -71,3 +71,22 @@ def sv_datetime(value: dt.datetime | str | None) -> str:
         value = parsed
     local = timezone.localtime(value) if timezone.is_aware(value) else value
     return f"{sv_date(local)} {local:%H:%M}"
+
+
+class Moments:
+    """For pages that format many moments in Python (issue 17): each distinct moment turned
+    once into its ISO text in Stockholm time (what the template's `date:'c'` writes, for
+    `<time datetime>`) and its `sv_datetime` text. One per request: the texts follow the
+    active language and time zone."""
+
+    def __init__(self) -> None:
+        self._seen: dict[dt.datetime, tuple[str, str]] = {}
+
+    def __call__(self, moment: dt.datetime) -> tuple[str, str]:
+        """`moment` as (ISO text, "1 dec. 2026 09:05")."""
+        known = self._seen.get(moment)
+        if known is None:
+            local = timezone.localtime(moment)
+            # `isoformat` is what Django's `date:'c'` writes.
+            known = self._seen[moment] = (local.isoformat(), sv_datetime(local))
+        return known

@@ -125,3 +125,34 @@ def test_moving_the_planned_date_tells_the_units_and_is_counted_in_the_timeline(
     assert Message.objects.filter(episode=episode, kind="estimated_date_changed").count() == 3
     page = client.get(f"/vardtillfallen/{episode.public_id}/")
     assert "Beräknat utskrivningsdatum ändrat" in page.text
+
+
+def test_the_timeline_and_the_messages_say_when_who_and_from_where(org, client):
+    """The texts the page formats itself (issue 17): each event's moment in Swedish with its
+    ISO time, the person and unit who recorded it, "registrerat" for a late entry; each
+    message's time, kind, sender, recipient and acknowledgement."""
+    from episodes.actions.inbox import do_acknowledge
+    from episodes.templatetags.samsyn_dates import sv_datetime
+
+    admitted_at = timezone.now() - dt.timedelta(hours=2)
+    episode = admit(org, admitted_at=admitted_at)
+    admission = episode.events.get(kind=EventKind.ADMITTED)
+    notice = Message.objects.get(
+        episode=episode, kind="admission_notice", recipient_unit=org.needs_assessment
+    )
+    do_acknowledge(org.needs_assessor, notice)
+    notice.refresh_from_db()
+    client.force_login(org.nurse)
+    html = client.get(f"/vardtillfallen/{episode.public_id}/").text
+    local = timezone.localtime(admission.occurred_at)
+    assert f'<time datetime="{local.isoformat()}">{sv_datetime(local)}</time>' in html
+    # Recorded two hours after it happened: a late entry, with when it was recorded.
+    assert (
+        f"{org.nurse.get_full_name()}, {org.ward.name} · registrerat "
+        f"{sv_datetime(admission.recorded_at)}" in html
+    )
+    sent = timezone.localtime(notice.sent_at)
+    assert f'<time datetime="{sent.isoformat()}">{sent:%Y-%m-%d %H:%M}</time>' in html
+    assert f'href="/meddelanden/{notice.public_id}/">Inskrivningsmeddelande</a>' in html
+    acknowledged = timezone.localtime(notice.acknowledged_at)
+    assert f"Kvitterat {acknowledged:%Y-%m-%d %H:%M}" in html
