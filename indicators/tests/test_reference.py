@@ -200,7 +200,7 @@ def test_the_report_sums_the_same_figures_as_each_period_on_its_own(march, org):
 
 
 def _reads(callable_) -> int:
-    """The SELECTs a call makes (not the savepoint and `SET LOCAL jit` of PostgreSQL)."""
+    """The SELECTs a call makes (not the savepoint and `SET LOCAL` of PostgreSQL)."""
     with CaptureQueriesContext(connection) as captured:
         callable_()
     return sum(1 for q in captured if q["sql"].lstrip().upper().startswith("SELECT"))
