@@ -276,9 +276,9 @@ class PaymentMonth:
 
 def regions_for(municipality: Principal, period: Period) -> list[Principal | None]:
     """The regions whose wards discharged the municipality's residents in the period."""
-    from indicators.queries import without_jit
+    from indicators.queries import statistics_planning
 
-    with without_jit():
+    with statistics_planning():
         return _regions_for(municipality, period)
 
 
@@ -311,9 +311,9 @@ def payment_month(
     a function from the month's number of episodes to a slice (a page); the totals always
     cover the whole month.
     """
-    from indicators.queries import without_jit
+    from indicators.queries import statistics_planning
 
-    with without_jit():
+    with statistics_planning():
         return _payment_month(municipality, month, region, lines)
 
 

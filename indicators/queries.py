@@ -33,6 +33,8 @@ from django.db.models import (
     F,
     Func,
     IntegerField,
+    Max,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -184,20 +186,27 @@ def _acknowledgements(filters: Filters, when: Q) -> QuerySet[Message]:
 
 
 @contextmanager
-def without_jit():
-    """Run the statistics queries without PostgreSQL's JIT compilation.
+def statistics_planning():
+    """Run the statistics queries with the planner settings they are measured with.
 
-    Their cost estimates (tens of thousands of episodes, grouped) are far above
-    `jit_above_cost`, and compiling them took longer than running them (1.7 s of a 3 s query
-    at 10 years of data). On
-    PostgreSQL this opens a transaction (or uses the one open) and sets `jit = off` in it
-    only (`SET LOCAL`); elsewhere it does nothing."""
+    - No JIT compilation: their cost estimates (tens of thousands of episodes, grouped) are
+      far above `jit_above_cost`, and compiling them took longer than running them (1.7 s of a
+      3 s query at 10 years of data).
+    - `random_page_cost = 1.1` (the usual value for data in memory or on SSD, instead of 4 for
+      spinning disks): with 4, the payment page's reads of one month's discharges hash-joined
+      every resident of the municipality (a sequential scan of the register, which grows with
+      the history) instead of looking up the month's few thousand individuals by primary key;
+      1.1 makes the planner choose the lookups (EXPLAIN, docs/performance.md). The server's own
+      setting is the operator's (the production notes recommend the same).
+
+    On PostgreSQL this opens a transaction (or uses the one open) and sets both in it only
+    (`SET LOCAL`); elsewhere it does nothing."""
     if connection.vendor != "postgresql":
         yield
         return
     with transaction.atomic():
         with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL jit = off")
+            cursor.execute("SET LOCAL jit = off; SET LOCAL random_page_cost = 1.1")
         yield
 
 
@@ -226,10 +235,10 @@ DISCHARGE_AGGREGATES = {
     "sip_on_time_n": Count("id", filter=SIP_ON_TIME),
     "readmitted_n": Count("id", filter=Q(readmitted=True)),
 }
-# The discharge totals read from the Episode columns alone; the other three are counted by
-# joins in `_daily_totals` (the same figures; no subquery per episode).
+# Per day (`_daily_totals`), the discharge totals other than these three are read from the
+# Episode columns alone (`_add_discharge_rows`); these are counted by joins (the same figures;
+# no subquery per episode).
 BY_JOIN = ("moves_total", "sip_offered_n", "readmitted_n")
-COLUMN_AGGREGATES = {k: v for k, v in DISCHARGE_AGGREGATES.items() if k not in BY_JOIN}
 
 ADMISSION_AGREGATES = {
     "admissions": Count("id"),
@@ -291,7 +300,7 @@ def figures_from_totals(totals: dict) -> dict[str, Figure]:
 
 def totals_for(filters: Filters, start: dt.datetime, end: dt.datetime) -> dict:
     """The aggregated totals of every family for a cut and a span of instants."""
-    with without_jit():
+    with statistics_planning():
         return _totals_for(filters, start, end)
 
 
@@ -356,52 +365,141 @@ def daily_totals(filters: Filters, spans: list[tuple[dt.date, dt.date]]) -> DayT
         (start_of_local_day(first), start_of_local_day(last + dt.timedelta(days=1)))
         for first, last in _merge(spans)
     ]
-    with without_jit():
+    with statistics_planning():
         return _daily_totals(filters, instants)
 
 
 def _daily_totals(filters: Filters, instants: list[tuple[dt.datetime, dt.datetime]]) -> DayTotals:
+    days: DayTotals = {}
     discharged = _within("discharged_at", instants)
+    # The first and last id of the episodes each family's main read found: the events,
+    # readmissions and messages joined to them are read by the same range of `episode_id`
+    # (indexed), so the planner reads the spans' rows on the other side of the join, not the
+    # whole history's. Every row joined has its episode's id in that range, so it only leaves
+    # out rows the join would drop: the figures are the same.
+    ids = _add_discharge_rows(days, filters, discharged)
     day = LocalDay("discharged_at")
     # Planned-date moves: the ESTIMATED_DATE_CHANGED events (to a different date) of the
     # episodes discharged in the spans, by the episode's day of discharge.
     moves = (
         Event.objects.filter(kind=EventKind.ESTIMATED_DATE_CHANGED)
+        .filter(_in_range("episode_id", ids))
         .exclude(data__date=F("data__previous"))
         .filter(_within("episode__discharged_at", instants))
         .filter(filters.episode_q())
         .values(local_day=LocalDay("episode__discharged_at"))
-        .annotate(moves_total=Count("episode_id"))
     )
     base = Episode.objects.filter(discharged).filter(
         filters.episode_q(episode_field="id", prefix="")
     )
-    days: DayTotals = {}
+    sip_offered = Exists(_events(EventKind.SIP_OFFERED).filter(_in_range("episode_id", ids)))
+    readmitted = Exists(
+        Episode.objects.filter(readmission_of_id=OuterRef("id")).filter(
+            _in_range("readmission_of_id", ids)
+        )
+    )
     for rows, aggregates in (
-        (_discharged(filters, discharged).values(local_day=F("discharge_day")), COLUMN_AGGREGATES),
-        (moves, {}),
+        (moves, {"moves_total": Count("episode_id")}),
         (
-            base.filter(_sip_offered(), sip_needed=True).values(local_day=day),
+            base.filter(sip_offered, sip_needed=True).values(local_day=day),
             {"sip_offered_n": Count("id")},
         ),
-        (base.filter(_readmitted()).values(local_day=day), {"readmitted_n": Count("id")}),
-        (
-            _admissions(filters, _within("admitted_at", instants)).values(
-                local_day=LocalDay("admitted_at")
-            ),
-            ADMISSION_AGREGATES,
-        ),
-        (
-            _acknowledgements(filters, _within("episode__admitted_at", instants)).values(
-                local_day=LocalDay("episode__admitted_at")
-            ),
-            ACK_AGGREGATES,
-        ),
+        (base.filter(readmitted).values(local_day=day), {"readmitted_n": Count("id")}),
     ):
-        for row in rows.order_by().annotate(**aggregates):
-            local_day = DAY_ZERO + dt.timedelta(days=row.pop("local_day"))
-            _add(days.setdefault(local_day, dict(EMPTY_TOTALS)), row)
+        _add_rows(days, rows, aggregates)
+    admitted = _admissions(filters, _within("admitted_at", instants)).values(
+        local_day=LocalDay("admitted_at")
+    )
+    ids = _add_rows(days, admitted, ADMISSION_AGREGATES, ids=True)
+    acknowledgements = (
+        _acknowledgements(filters, _within("episode__admitted_at", instants))
+        .filter(_in_range("episode_id", ids))
+        .values(local_day=LocalDay("episode__admitted_at"))
+    )
+    _add_rows(days, acknowledgements, ACK_AGGREGATES)
     return days
+
+
+NO_IDS = (0, 0)  # no episode has id 0: the range of an empty read
+
+
+def _in_range(field: str, ids: tuple[int, int]) -> Q:
+    """`field` (a reference to an episode) within the inclusive range of episode ids."""
+    return Q(**{f"{field}__gte": ids[0], f"{field}__lte": ids[1]})
+
+
+def _add_rows(
+    days: DayTotals,
+    rows: QuerySet,
+    aggregates: dict,
+    ids: bool = False,
+) -> tuple[int, int]:
+    """Add one grouped read's rows (one or more per local day) to `days`. With `ids` (a read
+    of episodes), also return the range of the ids of the episodes counted (`NO_IDS` if
+    none)."""
+    low: int | None = None
+    high: int | None = None
+    extra = {"low_id": Min("id"), "high_id": Max("id")} if ids else {}
+    for row in rows.order_by().annotate(**aggregates, **extra):
+        day = row.pop("local_day")
+        if ids:
+            row_low, row_high = row.pop("low_id"), row.pop("high_id")
+            low = row_low if low is None else min(low, row_low)
+            high = row_high if high is None else max(high, row_high)
+        _add(days.setdefault(DAY_ZERO + dt.timedelta(days=day), dict(EMPTY_TOTALS)), row)
+    return (low, high) if low is not None and high is not None else NO_IDS
+
+
+# The discharge totals not in BY_JOIN, read grouped by (day of discharge, day of the ready
+# notice in force) with the counts that need neither day: PostgreSQL then turns each timestamp
+# into its local day once per row, not once per aggregate that uses the ready days (eleven
+# conversions a row before), and the ready-day sums are done here per group (a day of discharge
+# has a few ready days). The figures are DISCHARGE_AGGREGATES' (the reference tests compare).
+PAIR_AGGREGATES = {
+    "discharges": Count("id"),
+    "sip_needed_n": Count("id", filter=Q(sip_needed=True)),
+    "sip_due_n": Count("id", filter=SIP_DUE),
+    "sip_on_time_n": Count("id", filter=SIP_ON_TIME),
+}
+
+
+def _add_discharge_rows(days: DayTotals, filters: Filters, discharged: Q) -> tuple[int, int]:
+    """Add the discharge totals (all but BY_JOIN) per day to `days`, from groups by (day of
+    discharge, ready day); return the range of the counted episodes' ids (`NO_IDS` if none).
+    Tuples, not dicts: a page reads a few thousand groups."""
+    rows = (
+        Episode.objects.filter(discharged)
+        .filter(filters.episode_q(episode_field="id", prefix=""))
+        .values(local_day=LocalDay("discharged_at"), ready_day=LocalDay("ready_at"))
+        .order_by()
+        .annotate(**PAIR_AGGREGATES, low_id=Min("id"), high_id=Max("id"))
+        .values_list("local_day", "ready_day", *PAIR_AGGREGATES, "low_id", "high_id")
+    )
+    low: int | None = None
+    high: int | None = None
+    by_number: dict[int, dict] = {}
+    for day, ready_day, discharges, sip_needed, sip_due, sip_on_time, row_low, row_high in rows:
+        total = by_number.get(day)
+        if total is None:
+            total = days.setdefault(DAY_ZERO + dt.timedelta(days=day), dict(EMPTY_TOTALS))
+            by_number[day] = total
+        total["discharges"] += discharges
+        total["sip_needed_n"] += sip_needed
+        total["sip_due_n"] += sip_due
+        total["sip_on_time_n"] += sip_on_time
+        low = row_low if low is None else min(low, row_low)
+        high = row_high if high is None else max(high, row_high)
+        if ready_day is None:
+            continue
+        ready_days = day - ready_day
+        total["with_ready"] += discharges
+        total["ready_days_total"] += discharges * ready_days
+        if ready_days == 0:
+            total["same_day"] += discharges
+        elif ready_days >= 1:
+            total["skr_n"] += discharges
+            total["skr_total"] += discharges * ready_days
+    return (low, high) if low is not None and high is not None else NO_IDS
 
 
 def totals_between(days: DayTotals, first: dt.date, last: dt.date) -> dict:

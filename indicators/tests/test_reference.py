@@ -200,7 +200,7 @@ def test_the_report_sums_the_same_figures_as_each_period_on_its_own(march, org):
 
 
 def _reads(callable_) -> int:
-    """The SELECTs a call makes (not the savepoint and `SET LOCAL jit` of PostgreSQL)."""
+    """The SELECTs a call makes (not the savepoint and `SET LOCAL` of PostgreSQL)."""
     with CaptureQueriesContext(connection) as captured:
         callable_()
     return sum(1 for q in captured if q["sql"].lstrip().upper().startswith("SELECT"))
@@ -224,3 +224,24 @@ def test_a_report_takes_six_reads_whatever_the_data(org, march, through_actions)
     with CaptureQueriesContext(connection) as more:
         build_report(Filters(), period)
     assert len(more) == len(few)
+
+
+def test_totals_per_day_count_an_episode_recorded_after_later_ones(march, through_actions, org):
+    """The joined rows are read by the range of the counted episodes' ids: an episode admitted
+    and discharged before the others but recorded last (the highest id) is still counted with
+    its moves, SIP offer and admission notices, on its own days."""
+    now = timezone.now()
+    late = admit(org, identifier=TEST_IDENTIFIERS[7], admitted_at=now - dt.timedelta(days=9))
+    today = local_date(now)
+    actions.do_set_estimated_date(org.nurse, late, today + dt.timedelta(days=4))
+    actions.do_assess_sip_need(org.physician, late, True)
+    actions.do_record_sip_offer(org.gp_nurse, late, "accepted", "individual")
+    actions.do_send_ready_notice(org.physician, late, occurred_at=now - dt.timedelta(days=8))
+    actions.do_discharge(org.nurse, late, "home", discharged_at=now - dt.timedelta(days=7))
+    period = Period.custom(local_date(now - dt.timedelta(days=9)), today)
+    for filters in (Filters(), Filters(unit=org.needs_assessment)):
+        days = daily_totals(filters, [(period.start, period.end)])
+        assert totals_between(days, period.start, period.end) == reference.totals(filters, period)
+        day = local_date(now - dt.timedelta(days=7))
+        assert days[day]["discharges"] >= 1
+        assert days[day]["moves_total"] >= 1 and days[day]["sip_offered_n"] >= 1
