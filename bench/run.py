@@ -54,7 +54,8 @@ TARGETS = {
     "ward_start_page": 50,
     "overdue_now": 20,
     "sweeper_pass": 2000,
-    "dashboard_year": 1000,
+    "dashboard_year": 500,  # issue 17: at 10 years (issue 5 had 1 000)
+    "payment_month": 200,  # issue 17: Göteborgs stad, paged
 }
 
 
