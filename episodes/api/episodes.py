@@ -54,7 +54,10 @@ def list_episodes(
     )
     if unit is not None:
         unit_row = unit_by_id(unit, "unit")
-        episodes = episodes.filter(parties__unit=unit_row, parties__removed_at__isnull=True)
+        # The unit's parties not removed, among its visible ones (exact: whatever the user
+        # may see, a party not removed sees as long), so the unit's history is not read.
+        taking_part = visible_parties([unit_row.pk]).filter(removed_at__isnull=True)
+        episodes = episodes.filter(id__in=taking_part.values("episode_id"))
     if state is not None:
         episodes = episodes.filter(state=state)
     if active is not None:

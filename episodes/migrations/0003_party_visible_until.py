@@ -4,7 +4,7 @@ partial indexes are built after the fill, so they are written once."""
 
 from django.db import migrations, models
 
-from episodes.models import visibility_end
+from episodes.models import store_visibility, visibility_end
 
 CHUNK = 5000  # episodes per read
 
@@ -29,8 +29,8 @@ def fill(apps, schema_editor):
         for pk, removed_at, ended_at, protected in rows:
             until = visibility_end(removed_at, ended_at, protected)
             if until is not None:
-                changed.append(Party(pk=pk, visible_until=until))
-        Party.objects.bulk_update(changed, ["visible_until"], batch_size=1000)
+                changed.append((pk, until))
+        store_visibility(Party._meta.db_table, changed)
 
 
 class Migration(migrations.Migration):
