@@ -260,6 +260,16 @@ class Party(models.Model):
             ),
         ]
 
+    def save(self, *args, **kwargs) -> None:
+        # A row created for a stay already ended or a party already removed (an import, a
+        # builder) starts with its end of access; the usual new party of an open stay has
+        # none, and asks nothing more.
+        if self._state.adding and (self.removed_at or self.episode.ended_at):
+            self.visible_until = visibility_end(
+                self.removed_at, self.episode.ended_at, self.episode.individual.protected_identity
+            )
+        super().save(*args, **kwargs)
+
 
 def visibility_end(
     removed_at: dt.datetime | None,
