@@ -30,6 +30,7 @@ from episodes.models import (
     Party,
     PartyRole,
     fold,
+    visibility_end,
 )
 from organisations.models import Role, UnitKind
 from process.definition import ensure_current_definition
@@ -545,9 +546,11 @@ class EpisodeBuilder:
             ep["admitted_at"],
             ep["updated_at"],
         )
+        ended_at, protected = ep["ended_at"], self.person.protected
         return (
             episode,
-            [tuple(p) for p in self.parties.values()],
+            # Each party row with its end of read access, by the actions' one rule.
+            [(*p, visibility_end(p[5], ended_at, protected)) for p in self.parties.values()],
             [tuple(m) for m in self.messages],
             self.events,
         )

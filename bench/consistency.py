@@ -1,12 +1,22 @@
 """Consistency of stored episodes: replaying an episode's events must give its cached columns.
 
 Used by the generator's tests and after a load run, so that neither bulk-written history nor
-concurrent writes can leave an episode whose row says something its events do not.
+concurrent writes can leave an episode whose row says something its events do not, nor a party
+row whose end of read access (`visible_until`) is not the rule's.
 """
 
 from __future__ import annotations
 
-from episodes.models import INITIAL_COLUMNS, Episode, Event, EventKind, Message, Party, fold
+from episodes.models import (
+    INITIAL_COLUMNS,
+    Episode,
+    Event,
+    EventKind,
+    Message,
+    Party,
+    fold,
+    visibility_end,
+)
 
 
 def replay(events: list[Event]) -> dict:
@@ -40,6 +50,13 @@ def episode_problems(
         removed += event.kind == EventKind.PARTY_REMOVED
     if added - removed != len(active) - 1:  # the ward is a party without a party_added event
         problems.append(f"parties: {len(active) - 1} concerned, events say {added - removed}")
+    protected = episode.individual.protected_identity
+    for party in parties:
+        until = visibility_end(party.removed_at, episode.ended_at, protected)
+        if party.visible_until != until:
+            problems.append(
+                f"party {party.id}: visible_until {party.visible_until!r}, rule {until!r}"
+            )
     acknowledged = {e.message_id for e in events if e.kind == EventKind.MESSAGE_ACKNOWLEDGED}
     for message in messages:
         if (message.acknowledged_at is not None) != (message.id in acknowledged):
@@ -52,7 +69,7 @@ def episode_problems(
 def check_episodes(episodes) -> dict[int, list[str]]:
     """`episode_problems` for every episode of the queryset; {episode id: problems}."""
     found = {}
-    for episode in episodes.select_related("readmission_of").iterator(chunk_size=500):
+    for episode in episodes.select_related("readmission_of", "individual").iterator(chunk_size=500):
         problems = episode_problems(
             episode,
             list(Event.objects.filter(episode=episode).order_by("occurred_at", "id")),

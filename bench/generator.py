@@ -142,7 +142,7 @@ EPISODE_COLUMNS = [
     "created_at",
     "updated_at",
 ]
-PARTY_COLUMNS = ["id", "episode_id", "unit_id", "role", "added_at", "removed_at"]
+PARTY_COLUMNS = ["id", "episode_id", "unit_id", "role", "added_at", "removed_at", "visible_until"]
 MESSAGE_COLUMNS = [
     "id",
     "public_id",

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -34,24 +33,14 @@ def care_unit_ids(user: User) -> set[int]:
 
 
 def visible_parties(unit_ids, now: dt.datetime | None = None) -> QuerySet[Party]:
+    """The party rows through which `unit_ids` see an episode at `now`: those whose access
+    has not ended (`Party.visible_until`, the rules in `episodes.models.visibility_end`).
+
+    Read from two partial indexes on (unit, …), so the cost follows the unit's visible
+    parties, not its years of history."""
     now = now or timezone.now()
-    removal_cutoff = now - dt.timedelta(days=settings.SAMSYN_ACCESS_AFTER_REMOVAL_DAYS)
-    end_cutoff = now - dt.timedelta(days=settings.SAMSYN_ACCESS_AFTER_END_DAYS)
-    return (
-        Party.objects.filter(unit_id__in=unit_ids)
-        .filter(
-            # A subquery, not a join: only the few removed parties need the individual's row.
-            Q(removed_at__isnull=True)
-            | (
-                Q(removed_at__gte=removal_cutoff)
-                & ~Exists(
-                    Individual.objects.filter(
-                        pk=OuterRef("episode__individual_id"), protected_identity=True
-                    )
-                )
-            )
-        )
-        .filter(Q(episode__ended_at__isnull=True) | Q(episode__ended_at__gte=end_cutoff))
+    return Party.objects.filter(unit_id__in=unit_ids).filter(
+        Q(visible_until__isnull=True) | Q(visible_until__gte=now)
     )
 
 

@@ -25,7 +25,7 @@ from typing import ParamSpec, TypeVar
 from django.db import transaction
 from django.utils import timezone
 
-from episodes.models import Episode, Event, EventKind, Message
+from episodes.models import Episode, Event, EventKind, Message, refresh_visibility
 from organisations.models import Membership, Unit
 
 P = ParamSpec("P")
@@ -131,6 +131,8 @@ def record(
     changed = episode.apply(event)
     if changed:
         episode.save(update_fields=[*changed, "updated_at"])
+        if "ended_at" in changed:  # a discharge, an exit, or a cancelled discharge
+            refresh_visibility([episode.pk])
     for listener in _subscribers:
         listener(event)
     return event

@@ -6,7 +6,7 @@ from django.utils import timezone
 from bench.consistency import check_episodes
 from bench.generator import generate_history, measure_shape
 from episodes import actions
-from episodes.models import Episode, EpisodeState, Event, EventKind, Message
+from episodes.models import Episode, EpisodeState, Event, EventKind, Message, Party
 from individuals.identifiers import parse_identifier
 from individuals.models import Individual
 from organisations.models import Membership, Role
@@ -30,6 +30,18 @@ def test_a_small_history_has_the_national_shape(history):
 
 def test_every_generated_episode_replays_to_its_cached_columns(history):
     assert check_episodes(Episode.objects.all()) == {}
+
+
+def test_every_generated_party_carries_its_end_of_access(history):
+    ended = Party.objects.filter(episode__ended_at__isnull=False)
+    assert ended.exists() and not ended.filter(visible_until=None).exists()
+    assert Party.objects.filter(
+        episode__ended_at=None, removed_at=None, visible_until=None
+    ).exists()
+    party = ended.order_by("id").first()
+    Party.objects.filter(pk=party.pk).update(visible_until=None)
+    [problem] = check_episodes(Episode.objects.filter(pk=party.episode_id))[party.episode_id]
+    assert problem.startswith(f"party {party.id}: visible_until None")
 
 
 def test_the_present_has_active_episodes_and_unacknowledged_messages(history):

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.errors import ActionError
-from episodes.models import Episode, EpisodeState
+from episodes.models import Episode, EpisodeState, refresh_visibility
 from individuals.models import Individual, IndividualMerge
 from organisations.models import User
 
@@ -67,6 +67,8 @@ def do_merge_individuals(
         Episode.objects.filter(individual=prior).update(
             individual=surviving, updated_at=timezone.now()
         )
+        # Both have the same protection (checked above); kept exact all the same.
+        refresh_visibility(Episode.objects.filter(individual=surviving).values("id"))
         prior.relatives.update(individual=surviving)
         prior.merged_into = surviving
         prior.save(update_fields=["merged_into"])

@@ -22,7 +22,14 @@ from episodes.actions.common import (
     other_parties,
     send,
 )
-from episodes.models import Episode, Message, MessageKind, Party, PartyRole
+from episodes.models import (
+    Episode,
+    Message,
+    MessageKind,
+    Party,
+    PartyRole,
+    refresh_visibility,
+)
 from episodes.rules import Step, check_step
 from individuals.models import Individual
 from organisations.models import Lane, Membership, Unit, User
@@ -67,6 +74,7 @@ def add_party(
         party.removed_at = None
         party.added_at = occurred_at
         party.save(update_fields=["removed_at", "added_at"])
+        refresh_visibility([episode.pk])
     events.party_added(episode, by=membership, at=occurred_at, unit=unit)
     return party
 
@@ -83,6 +91,7 @@ def remove_party(
         episode=episode, unit=unit, role=PartyRole.CONCERNED, removed_at__isnull=True
     ).update(removed_at=occurred_at)
     if updated:
+        refresh_visibility([episode.pk])
         events.party_removed(episode, by=membership, at=occurred_at, unit=unit, reason=reason)
 
 
@@ -156,9 +165,16 @@ def redact_protected_contact(individual: Individual) -> int:
     return changed
 
 
-def _protection_saved(sender, instance: Individual, raw: bool = False, **kwargs) -> None:
-    if not raw:
-        redact_protected_contact(instance)
+def _protection_saved(
+    sender, instance: Individual, raw: bool = False, created: bool = False, **kwargs
+) -> None:
+    if raw:
+        return
+    redact_protected_contact(instance)
+    update_fields = kwargs.get("update_fields")
+    if not created and (update_fields is None or "protected_identity" in update_fields):
+        # Its units' access after removal follows the protection (`visibility_end`).
+        refresh_visibility(Episode.objects.filter(individual=instance).values("id"))
 
 
 # Whoever sets the protection (the admin, an import, the API), the copies go at once.

@@ -12,7 +12,7 @@ from django.utils import timezone
 from core.errors import ActionError
 from episodes import events
 from episodes.actions.common import begin, check_moment
-from episodes.models import Episode, Party, PartyRole
+from episodes.models import Episode, Party, PartyRole, refresh_visibility
 from episodes.rules import Step
 from organisations.models import Lane, Unit, User
 
@@ -62,6 +62,7 @@ def do_transfer(
     if not created:  # a ward the stay was on before
         party.role, party.removed_at, party.added_at = PartyRole.WARD, None, now
         party.save(update_fields=["role", "removed_at", "added_at"])
+    refresh_visibility([episode.pk])
     episode.ward = ward
     episode.save(update_fields=["ward", "updated_at"])
     events.ward_transferred(episode, by=membership, at=moment, previous=previous, ward=ward)

@@ -32,7 +32,7 @@ from episodes.api.common import (
     units_out,
     with_relations,
 )
-from episodes.models import EpisodeState, Event
+from episodes.models import Episode, EpisodeState, Event
 from episodes.schemas import AdmissionIn, AdmissionPreviewOut, EpisodeOut, EventOut
 from individuals.identifiers import parse_identifier
 from individuals.models import Individual
@@ -58,13 +58,41 @@ def list_episodes(
     )
     if unit is not None:
         unit_row = unit_by_id(unit, "unit")
-        episodes = episodes.filter(parties__unit=unit_row, parties__removed_at__isnull=True)
+        # The unit's parties not removed, among its visible ones (exact: whatever the user
+        # may see, a party not removed sees as long), so the unit's history is not read.
+        taking_part = visible_parties([unit_row.pk]).filter(removed_at__isnull=True)
+        episodes = episodes.filter(id__in=taking_part.values("episode_id"))
     if state is not None:
         episodes = episodes.filter(state=state)
     if active is not None:
         live = [EpisodeState.ADMITTED, EpisodeState.READY]
         episodes = episodes.filter(state__in=live) if active else episodes.exclude(state__in=live)
-    return with_relations(episodes).order_by("-admitted_at", "-id")
+    return with_relations(episodes).defer(*NOT_SHOWN).order_by("-admitted_at", "-id")
+
+
+def _all_but(model, *shown: str) -> list[str]:
+    return [f.name for f in model._meta.concrete_fields if f.name not in ("id", *shown)]
+
+
+# The related columns `EpisodeOut` does not show, left undecoded on a list page (the same
+# JSON for less Python per row): the individual's address and register links (who, never
+# where), all of the previous stay but its id, the units' register data.
+NOT_SHOWN = [
+    *(
+        f"individual__{name}"
+        for name in _all_but(
+            Individual,
+            *("public_id", "identifier", "identifier_kind", "given_name", "family_name"),
+            "protected_identity",
+        )
+    ),
+    *(f"readmission_of__{name}" for name in _all_but(Episode, "public_id")),
+    *(
+        f"{unit}__{name}"
+        for unit in ("ward", "care_contact_unit")
+        for name in _all_but(Unit, "public_id", "name", "lane", "kind")
+    ),
+]
 
 
 @router.get("/episodes/{id}", response=EpisodeOut, summary="Ett vårdtillfälle")

@@ -37,7 +37,46 @@ def inbox(request, id: UUID, unacknowledged: bool = False):
         log_access(user, "api.inbox.list", unit_id=unit.id, granted=False, request=request)
         raise ActionError(_("Du arbetar inte på den enheten."), code="forbidden", field="id")
     messages = messages_out(inbox_messages([unit.id], waiting=unacknowledged))
-    return messages.order_by("-sent_at", "-id")
+    return messages.only(*INBOX_COLUMNS).order_by("-sent_at", "-id")
+
+
+# What `MessageOut` and the page's access log read of a message and its relations: a page of
+# the inbox decodes these columns only (the episode's and the individual's other ~40 are
+# not shown), the same JSON for less Python per row.
+_UNIT = ("public_id", "name", "lane", "kind")
+USER_NAME = ("first_name", "last_name", "username")  # str(user)
+INBOX_COLUMNS = (
+    "public_id",
+    "episode_id",
+    "kind",
+    "sent_at",
+    "body",
+    "data",
+    "read_at",
+    "acknowledged_at",
+    "sender_unit_id",
+    "recipient_unit_id",
+    "sender_id",
+    "acknowledged_by_id",
+    "forwarded_to_id",
+    "episode__public_id",
+    "episode__individual_id",
+    *(
+        f"episode__individual__{name}"
+        for name in (
+            "public_id",
+            "identifier",
+            "identifier_kind",
+            "given_name",
+            "family_name",
+            "protected_identity",
+        )
+    ),
+    *(f"sender_unit__{name}" for name in _UNIT),
+    *(f"recipient_unit__{name}" for name in _UNIT),
+    *(f"{user}__{name}" for user in ("sender", "acknowledged_by") for name in USER_NAME),
+    "forwarded_to__public_id",
+)
 
 
 @router.get("/messages/{id}", response=MessageOut, summary="Ett meddelande (markeras som läst)")

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.core.management import call_command
 from django.utils import timezone
 
 from audit.models import AccessLog
@@ -234,4 +235,5 @@ def test_an_ended_episode_drops_out_of_reach_after_the_access_window(org, settin
     api = Api(org.needs_assessor)
     assert api.get(f"/episodes/{episode.public_id}").status_code == 200
     settings.SAMSYN_ACCESS_AFTER_END_DAYS = 30
+    call_command("refresh_party_visibility")  # as after any change of the setting
     assert api.get(f"/episodes/{episode.public_id}").status_code == 404

@@ -1,5 +1,6 @@
 import datetime as dt
 
+from django.core.management import call_command
 from django.utils import timezone
 
 from audit.models import AccessLog
@@ -86,6 +87,7 @@ def test_messages_drop_out_of_the_inbox_with_the_access_window(org, client, sett
     client.force_login(org.needs_assessor)
     assert "Testsson" in client.get("/inkorg/").text
     settings.SAMSYN_ACCESS_AFTER_END_DAYS = 30
+    call_command("refresh_party_visibility")  # as after any change of the setting
     assert "Testsson" not in client.get("/inkorg/").text
     notice = Message.objects.get(
         episode=episode, recipient_unit=org.needs_assessment, kind="admission_notice"

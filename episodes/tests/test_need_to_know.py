@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from audit.models import AccessLog
 from episodes.access import visible_episodes
+from episodes.models import refresh_visibility
 from tests.factories import admit
 
 
@@ -50,6 +51,7 @@ def test_a_removed_unit_keeps_access_only_for_a_while(org, settings):
     episode.parties.filter(unit=org.home_health_care).update(
         removed_at=timezone.now() - dt.timedelta(days=settings.SAMSYN_ACCESS_AFTER_REMOVAL_DAYS + 1)
     )
+    refresh_visibility([episode.pk])  # the removal backdated by hand, so its cache by hand
     assert not visible_episodes(org.home_care_nurse).filter(pk=episode.pk).exists()
 
 
