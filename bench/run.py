@@ -479,18 +479,36 @@ def _fresh_identifiers(count: int) -> list[str]:
 BENCH_FAMILY_NAME = "Benchsson"
 
 
-def case_admissions(scene: Scene, clients: int, per_client: int) -> Result:
-    result = Result("api_admissions", f"Inskrivningar via API ({clients} klienter samtidigt)")
+def _admission_feed(scene: Scene) -> tuple[str, Callable[[str], dict]]:
+    """The admission cases' integration user's API key at the bench ward, and the body of one
+    admission there (a person of the needs-assessment unit's area, a notice sent at once)."""
     integration, _ = User.objects.get_or_create(
         username="bench-integration", defaults={"first_name": "Integration"}
     )
     Membership.objects.get_or_create(user=integration, unit=scene.ward, role=Role.INTEGRATION)
     _, key = ApiToken.issue(integration, "benchmark")
-    area = Unit.objects.filter(kind=UnitKind.NEEDS_ASSESSMENT, pk=scene.unit.pk).values_list(
-        "area__public_id", flat=True
-    )[0]
-    identifiers = _fresh_identifiers(clients * per_client)
+    area = Unit.objects.filter(pk=scene.unit.pk).values_list("area__public_id", flat=True)[0]
     estimated = (local_date(timezone.now()) + dt.timedelta(days=5)).isoformat()
+
+    def admission(identifier: str) -> dict:
+        return {
+            "identifier": identifier,
+            "given_name": "Test",
+            "family_name": BENCH_FAMILY_NAME,
+            "ward": str(scene.ward.public_id),
+            "may_need_help": True,
+            "estimated_discharge_date": estimated,
+            "send_admission_notice": True,
+            "residence_area": str(area),
+        }
+
+    return key, admission
+
+
+def case_admissions(scene: Scene, clients: int, per_client: int) -> Result:
+    result = Result("api_admissions", f"Inskrivningar via API ({clients} klienter samtidigt)")
+    key, admission = _admission_feed(scene)
+    identifiers = _fresh_identifiers(clients * per_client)
     statuses: list[int] = []
     latencies: list[float] = []
     lock = threading.Lock()
@@ -499,16 +517,7 @@ def case_admissions(scene: Scene, clients: int, per_client: int) -> Result:
         client = Client()
         try:
             for identifier in chunk:
-                body = {
-                    "identifier": identifier,
-                    "given_name": "Test",
-                    "family_name": BENCH_FAMILY_NAME,
-                    "ward": str(scene.ward.public_id),
-                    "may_need_help": True,
-                    "estimated_discharge_date": estimated,
-                    "send_admission_notice": True,
-                    "residence_area": str(area),
-                }
+                body = admission(identifier)
                 started = time.perf_counter()
                 response = client.post(
                     "/api/episodes",
@@ -604,29 +613,12 @@ def case_batch_admissions(scene: Scene, total: int) -> Result:
     import multiprocessing
 
     result = Result("batch_admissions", "Inskrivningar i omgångar om 50 (1 och 2 processer)")
-    integration, _ = User.objects.get_or_create(
-        username="bench-integration", defaults={"first_name": "Integration"}
-    )
-    Membership.objects.get_or_create(user=integration, unit=scene.ward, role=Role.INTEGRATION)
-    _, key = ApiToken.issue(integration, "benchmark")
-    area = Unit.objects.filter(pk=scene.unit.pk).values_list("area__public_id", flat=True)[0]
-    estimated = (local_date(timezone.now()) + dt.timedelta(days=5)).isoformat()
+    key, admission = _admission_feed(scene)
     identifiers = _fresh_identifiers(2 * total)
 
     def bodies(chunk: list[str]) -> list[list[dict]]:
         items = [
-            {
-                "identifier": identifier,
-                "given_name": "Test",
-                "family_name": BENCH_FAMILY_NAME,
-                "ward": str(scene.ward.public_id),
-                "may_need_help": True,
-                "estimated_discharge_date": estimated,
-                "send_admission_notice": True,
-                "residence_area": str(area),
-                "idempotency_key": uuid.uuid4().hex,
-            }
-            for identifier in chunk
+            {**admission(identifier), "idempotency_key": uuid.uuid4().hex} for identifier in chunk
         ]
         return [items[i : i + BATCH_SIZE] for i in range(0, len(items), BATCH_SIZE)]
 
