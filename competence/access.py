@@ -19,7 +19,7 @@ def may_view_coverage(user: User) -> bool:
 def may_manage(user: User) -> bool:
     if not user.is_authenticated:
         return False
-    return user.is_superuser or user.active_memberships().filter(role__in=MANAGING_ROLES).exists()
+    return user.is_superuser or user.has_role(*MANAGING_ROLES)
 
 
 def require_coverage(user: User) -> None:

@@ -31,7 +31,7 @@ def may_manage_documents(user: User) -> bool:
         return False
     if is_governance_admin(user):
         return True
-    if user.active_memberships().filter(role=Role.PROCESS_LEADER).exists():
+    if user.has_role(Role.PROCESS_LEADER):
         return True
     return GroupMember.objects.filter(user=user, role=GroupRole.PROCESS_LEADER).exists()
 

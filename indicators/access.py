@@ -58,7 +58,7 @@ DRILLDOWN = {
 def may_view_statistics(user: User) -> bool:
     if not user.is_authenticated:
         return False
-    return user.is_superuser or user.active_memberships().filter(role__in=STATISTICS_ROLES).exists()
+    return user.is_superuser or user.has_role(*STATISTICS_ROLES)
 
 
 def require_statistics(user: User) -> None:

@@ -188,6 +188,10 @@ class User(AbstractUser):
         Iterating, `len` and `bool` use the kept rows; a further `.filter()` or `.exists()` on
         a filtered copy reads the database, as a queryset does."""
         day = on or timezone.localdate()
+        kept = self.__dict__.setdefault("_active_memberships", {})
+        found = kept.get(day)
+        if found is not None and found[0] == _register_generation[0]:
+            return found[1]  # the same evaluated queryset: no query, and none built again
         queryset = (
             self.memberships.filter(valid_from__lte=day)
             .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
@@ -196,20 +200,19 @@ class User(AbstractUser):
         )
         if self.pk is None:
             return queryset
-        kept = self.__dict__.setdefault("_active_memberships", {})
-        found = kept.get(day)
-        if found is None or found[0] != _register_generation[0]:
-            found = (_register_generation[0], list(queryset))
-            kept[day] = found
-        queryset._result_cache = list(found[1])
-        queryset._prefetch_done = True  # type: ignore[attr-defined]
+        list(queryset)  # evaluated once; iterating, len and bool use these rows
+        kept[day] = (_register_generation[0], queryset)
         return queryset
+
+    def has_role(self, *roles: str, on: dt.date | None = None) -> bool:
+        """Whether one of this user's memberships in force has one of `roles`: from the rows
+        `active_memberships` keeps, no query of its own (issue 17: the page header and the
+        menus ask on every page)."""
+        return any(m.role in roles for m in self.active_memberships(on))
 
     @property
     def is_administrator(self) -> bool:
-        return (
-            self.is_superuser or self.active_memberships().filter(role=Role.ADMINISTRATOR).exists()
-        )
+        return self.is_superuser or self.has_role(Role.ADMINISTRATOR)
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username

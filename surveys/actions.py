@@ -47,10 +47,7 @@ SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,59}")  # a key fits `Questionnaire.key` 
 
 def may_define(user: User) -> bool:
     """Process leaders and administrators define questionnaires and plans."""
-    return bool(
-        user.is_authenticated
-        and (user.is_superuser or user.active_memberships().filter(role__in=DEFINERS).exists())
-    )
+    return bool(user.is_authenticated and (user.is_superuser or user.has_role(*DEFINERS)))
 
 
 def _require_definer(user: User) -> None:

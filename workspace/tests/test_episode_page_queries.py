@@ -11,7 +11,7 @@ from episodes import actions
 from tests.factories import admit
 
 # Per user: the nurse has more steps than the needs assessor, and their forms read their choices.
-EPISODE_PAGE_QUERIES = {"nurse": 20, "needs_assessor": 18}
+EPISODE_PAGE_QUERIES = {"nurse": 17, "needs_assessor": 15}
 
 
 def _queries(user, episode) -> tuple[int, str]:

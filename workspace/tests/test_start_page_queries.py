@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from tests.factories import admit
 
-START_PAGE_QUERIES = {"nurse": 18, "needs_assessor": 16}
+START_PAGE_QUERIES = {"nurse": 15, "needs_assessor": 13}
 
 
 def _queries(user) -> int:
