@@ -231,6 +231,7 @@ API: dict[str, str] = {
     "GET /api/surveys/*": NONE,
     "POST /api/surveys/*": NONE,
     "POST /api/episodes": ACTION,
+    "POST /api/admissions/batch": ACTION,  # each through do_admit, its read logged inside
     "POST /api/episodes/{id}/*": ACTION,
     "POST /api/messages/{id}/acknowledge": ACTION,
     "POST /api/messages/{id}/forward": ACTION,
