@@ -25,6 +25,7 @@ from episodes.api.common import (
     LoggedPagination,
     NotFound,
     action_fields,
+    answered_as,
     load_episode,
     reloaded,
     unit_by_id,
@@ -33,7 +34,14 @@ from episodes.api.common import (
     with_relations,
 )
 from episodes.models import Episode, EpisodeState, Event
-from episodes.schemas import AdmissionIn, AdmissionPreviewOut, EpisodeOut, EventOut
+from episodes.schemas import (
+    AdmissionIn,
+    AdmissionPreviewOut,
+    EpisodeOut,
+    EventOut,
+    episode_data,
+    event_data,
+)
 from individuals.identifiers import parse_identifier
 from individuals.models import Individual
 from organisations.models import Area, Unit
@@ -45,6 +53,7 @@ router = EpisodesRouter()
 
 
 @router.get("/episodes", response=list[EpisodeOut], summary="Vårdtillfällen du får se")
+@answered_as(episode_data)
 @paginate(LoggedPagination)
 def list_episodes(
     request, unit: UUID | None = None, state: EpisodeState | None = None, active: bool | None = None
@@ -101,6 +110,7 @@ def get_episode(request, id: UUID):
 
 
 @router.get("/episodes/{id}/events", response=list[EventOut], summary="Vårdtillfällets tidslinje")
+@answered_as(event_data)
 def list_events(request, id: UUID):
     episode = load_episode(request, id, "events")
     return list(
