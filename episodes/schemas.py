@@ -379,18 +379,38 @@ def individual_ref_data(individual) -> dict[str, Any]:
     }
 
 
-def party_data(party) -> dict[str, Any]:
-    """`PartyOut` of a party (its unit loaded)."""
+# The columns `party_data` reads of a party and its unit: a list page reads its parties as
+# these values, not as model instances.
+PARTY_COLUMNS = (
+    "episode_id",
+    "unit__public_id",
+    "unit__name",
+    "unit__lane",
+    "unit__kind",
+    "role",
+    "added_at",
+    "removed_at",
+)
+
+
+def party_data(party: dict[str, Any]) -> dict[str, Any]:
+    """`PartyOut` of a party read as its `PARTY_COLUMNS`."""
     return {
-        "unit": unit_ref_data(party.unit),
-        "role": party.role,
-        "added_at": party.added_at,
-        "removed_at": party.removed_at,
+        "unit": {
+            "id": party["unit__public_id"],
+            "name": party["unit__name"],
+            "lane": party["unit__lane"],
+            "kind": party["unit__kind"],
+        },
+        "role": party["role"],
+        "added_at": party["added_at"],
+        "removed_at": party["removed_at"],
     }
 
 
-def episode_data(episode) -> dict[str, Any]:
-    """`EpisodeOut` of an episode loaded with its relations (`api.common.with_relations`)."""
+def episode_data(episode, parties: list[dict[str, Any]]) -> dict[str, Any]:
+    """`EpisodeOut` of an episode loaded with its own relations
+    (`api.common.with_own_relations`), its parties read as `PARTY_COLUMNS` in their order."""
     return {
         "id": episode.public_id,
         "individual": individual_ref_data(episode.individual),
@@ -415,7 +435,7 @@ def episode_data(episode) -> dict[str, Any]:
         "exit_reason": episode.exit_reason,
         "ended_at": episode.ended_at,
         "readmission_of": EpisodeOut.resolve_readmission_of(episode),
-        "parties": [party_data(party) for party in EpisodeOut.resolve_parties(episode)],
+        "parties": [party_data(party) for party in parties],
     }
 
 

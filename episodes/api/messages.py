@@ -18,6 +18,7 @@ from episodes.api.common import (
     LoggedPagination,
     action_fields,
     answered_as,
+    each,
     load_message,
     messages_out,
     unit_by_id,
@@ -28,7 +29,7 @@ router = EpisodesRouter()
 
 
 @router.get("/units/{id}/inbox", response=list[MessageOut], summary="Enhetens inkorg")
-@answered_as(message_data)
+@answered_as(each(message_data))
 @paginate(LoggedPagination)
 def inbox(request, id: UUID, unacknowledged: bool = False):
     """Messages to a unit you work at in a care role, newest first, about episodes the unit
