@@ -348,3 +348,129 @@ class AdmissionCorrectionIn(ActingIn):
 class ForwardIn(Schema):
     to_unit: UUID
     reason: str = ""
+
+
+# -- list pages as plain data ------------------------------------------------------------------
+#
+# A list page of fifty episodes is ~10 000 attribute look-ups through ninja's `DjangoGetter`
+# and pydantic's validation of values already read from the database. These build the same
+# data the schemas dump (`Schema.model_validate(obj).model_dump()`: field names as keys, the
+# values as read), so ninja's renderer writes the same bytes; the resolvers above are called,
+# not repeated. `episodes/tests/test_api_plain.py` holds each to its schema.
+
+
+def unit_ref_data(unit) -> dict[str, Any] | None:
+    """`UnitRefOut` of a unit (None stays None)."""
+    if unit is None:
+        return None
+    return {"id": unit.public_id, "name": unit.name, "lane": unit.lane, "kind": unit.kind}
+
+
+def individual_ref_data(individual) -> dict[str, Any]:
+    """`IndividualRefOut` of an individual."""
+    return {
+        "id": individual.public_id,
+        "identifier": individual.identifier,
+        "identifier_display": individual.display_identifier,
+        "identifier_kind": individual.identifier_kind,
+        "given_name": individual.given_name,
+        "family_name": individual.family_name,
+        "protected_identity": individual.protected_identity,
+    }
+
+
+# The columns `party_data` reads of a party and its unit: a list page reads its parties as
+# these values, not as model instances.
+PARTY_COLUMNS = (
+    "episode_id",
+    "unit__public_id",
+    "unit__name",
+    "unit__lane",
+    "unit__kind",
+    "role",
+    "added_at",
+    "removed_at",
+)
+
+
+def party_data(party: dict[str, Any]) -> dict[str, Any]:
+    """`PartyOut` of a party read as its `PARTY_COLUMNS`."""
+    return {
+        "unit": {
+            "id": party["unit__public_id"],
+            "name": party["unit__name"],
+            "lane": party["unit__lane"],
+            "kind": party["unit__kind"],
+        },
+        "role": party["role"],
+        "added_at": party["added_at"],
+        "removed_at": party["removed_at"],
+    }
+
+
+def episode_data(episode, parties: list[dict[str, Any]]) -> dict[str, Any]:
+    """`EpisodeOut` of an episode loaded with its own relations
+    (`api.common.with_own_relations`), its parties read as `PARTY_COLUMNS` in their order."""
+    return {
+        "id": episode.public_id,
+        "individual": individual_ref_data(episode.individual),
+        "ward": unit_ref_data(episode.ward),
+        "state": episode.state,
+        "state_label": EpisodeOut.resolve_state_label(episode),
+        "admitted_at": episode.admitted_at,
+        "may_need_help": episode.may_need_help,
+        "help_assessed_at": episode.help_assessed_at,
+        "is_compulsory_care": episode.is_compulsory_care,
+        "estimated_discharge_date": episode.estimated_discharge_date,
+        "admission_notice_sent_at": episode.admission_notice_sent_at,
+        "ready_at": episode.ready_at,
+        "care_contact_name": episode.care_contact_name,
+        "care_contact_unit": unit_ref_data(episode.care_contact_unit),
+        "sip_needed": episode.sip_needed,
+        "sip_invited_at": episode.sip_invited_at,
+        "information_transferred_at": episode.information_transferred_at,
+        "summary_given_at": episode.summary_given_at,
+        "discharged_at": episode.discharged_at,
+        "discharge_destination": episode.discharge_destination,
+        "exit_reason": episode.exit_reason,
+        "ended_at": episode.ended_at,
+        "readmission_of": EpisodeOut.resolve_readmission_of(episode),
+        "parties": [party_data(party) for party in parties],
+    }
+
+
+def event_data(event) -> dict[str, Any]:
+    """`EventOut` of an event loaded with its actor, units and message."""
+    return {
+        "kind": event.kind,
+        "kind_label": EventOut.resolve_kind_label(event),
+        "occurred_at": event.occurred_at,
+        "recorded_at": event.recorded_at,
+        "actor": EventOut.resolve_actor(event),
+        "actor_unit": unit_ref_data(event.actor_unit),
+        "unit": unit_ref_data(event.unit),
+        "message": EventOut.resolve_message(event),
+        "data": event.data,
+    }
+
+
+def message_data(message) -> dict[str, Any]:
+    """`MessageOut` of a message loaded with its relations (`api.common.messages_out`)."""
+    return {
+        "id": message.public_id,
+        "episode": MessageOut.resolve_episode(message),
+        "individual": individual_ref_data(MessageOut.resolve_individual(message)),
+        "kind": message.kind,
+        "kind_label": MessageOut.resolve_kind_label(message),
+        "sender_unit": unit_ref_data(message.sender_unit),
+        "sender": MessageOut.resolve_sender(message),
+        "recipient_unit": unit_ref_data(message.recipient_unit),
+        "sent_at": message.sent_at,
+        "body": message.body,
+        "data": message.data,
+        "read_at": message.read_at,
+        "acknowledged_at": message.acknowledged_at,
+        "acknowledged_by": MessageOut.resolve_acknowledged_by(message),
+        "forwarded_to": MessageOut.resolve_forwarded_to(message),
+        "needs_acknowledgement": message.needs_acknowledgement,
+    }

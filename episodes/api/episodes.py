@@ -25,15 +25,24 @@ from episodes.api.common import (
     LoggedPagination,
     NotFound,
     action_fields,
+    answered_as,
+    each,
+    episodes_data,
     load_episode,
     reloaded,
     unit_by_id,
     units_by_id,
     units_out,
-    with_relations,
+    with_own_relations,
 )
 from episodes.models import Episode, EpisodeState, Event
-from episodes.schemas import AdmissionIn, AdmissionPreviewOut, EpisodeOut, EventOut
+from episodes.schemas import (
+    AdmissionIn,
+    AdmissionPreviewOut,
+    EpisodeOut,
+    EventOut,
+    event_data,
+)
 from individuals.identifiers import parse_identifier
 from individuals.models import Individual
 from organisations.models import Area, Unit
@@ -45,6 +54,7 @@ router = EpisodesRouter()
 
 
 @router.get("/episodes", response=list[EpisodeOut], summary="Vårdtillfällen du får se")
+@answered_as(episodes_data)
 @paginate(LoggedPagination)
 def list_episodes(
     request, unit: UUID | None = None, state: EpisodeState | None = None, active: bool | None = None
@@ -67,7 +77,7 @@ def list_episodes(
     if active is not None:
         live = [EpisodeState.ADMITTED, EpisodeState.READY]
         episodes = episodes.filter(state__in=live) if active else episodes.exclude(state__in=live)
-    return with_relations(episodes).defer(*NOT_SHOWN).order_by("-admitted_at", "-id")
+    return with_own_relations(episodes).defer(*NOT_SHOWN).order_by("-admitted_at", "-id")
 
 
 def _all_but(model, *shown: str) -> list[str]:
@@ -101,6 +111,7 @@ def get_episode(request, id: UUID):
 
 
 @router.get("/episodes/{id}/events", response=list[EventOut], summary="Vårdtillfällets tidslinje")
+@answered_as(each(event_data))
 def list_events(request, id: UUID):
     episode = load_episode(request, id, "events")
     return list(

@@ -17,16 +17,19 @@ from episodes.api.common import (
     IdempotencyKey,
     LoggedPagination,
     action_fields,
+    answered_as,
+    each,
     load_message,
     messages_out,
     unit_by_id,
 )
-from episodes.schemas import ForwardIn, MessageOut
+from episodes.schemas import ForwardIn, MessageOut, message_data
 
 router = EpisodesRouter()
 
 
 @router.get("/units/{id}/inbox", response=list[MessageOut], summary="Enhetens inkorg")
+@answered_as(each(message_data))
 @paginate(LoggedPagination)
 def inbox(request, id: UUID, unacknowledged: bool = False):
     """Messages to a unit you work at in a care role, newest first, about episodes the unit
