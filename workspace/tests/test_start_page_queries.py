@@ -10,11 +10,7 @@ from django.utils import timezone
 
 from tests.factories import admit
 
-# The to-do list reads the user's visible episodes once (their ids go into the activity query,
-# and the access log names the granting unit from them): one query whether or not anything is
-# listed. The nurse has rows here (no party query for the log any more: 18 as before); the needs
-# assessor none yet (the visible episodes are still read: 16 -> 17).
-START_PAGE_QUERIES = {"nurse": 18, "needs_assessor": 17}
+START_PAGE_QUERIES = {"nurse": 18, "needs_assessor": 16}
 
 
 def _queries(user) -> int:
