@@ -1,8 +1,8 @@
 """What a user sees of the process: "what do I do now" and the episode's swimlanes.
 
 `todo_for_user` reads patient data (names of the patients whose activities are listed), so it
-goes through `episodes.access.visible_episodes` and logs one access row per episode shown, in
-one statement (`audit.log.log_access_many`).
+goes through `episodes.access.visible_parties` (the rule of `visible_episodes`) and logs one
+access row per episode shown, in one statement (`audit.log.log_access_many`).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from django.utils.text import capfirst
 
 from audit.log import log_access_many
 from core.models import choice_label
-from episodes.access import care_unit_ids, visible_episodes
+from episodes.access import care_unit_ids, visible_parties
 from episodes.models import Episode, EpisodeState, Party
 from episodes.rules import RULES, Step
 from episodes.templatetags.samsyn_dates import Moments
@@ -138,7 +138,11 @@ def _my_open_activities(
     mine = (
         EpisodeActivity.objects.filter(performs)
         .filter(status__in=statuses or OPEN_STATUSES, due_at__isnull=False)
-        .filter(episode__in=visible_episodes(user))
+        # `visible_episodes` without its episode table: the episode ids straight from the
+        # visible party rows, so the database tests need-to-know only for the activities the
+        # still-possible rule keeps (issue 17: ~1 100 open activities of a needs assessor at
+        # one year, ~850 of ended stays; 8 -> 1 ms of probes, planning 6 -> 3 ms).
+        .filter(episode_id__in=visible_parties(care_unit_ids(user)).values("episode_id"))
     )
     return mine, before_discharge
 

@@ -5,6 +5,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from audit.models import AccessLog
+from organisations.models import Membership, Role
 from process.worklist import swimlanes, todo_for_user
 from tests.factories import TEST_IDENTIFIERS, admit
 
@@ -39,6 +40,14 @@ def test_reading_the_list_is_logged_per_patient(org):
     todo_for_user(org.nurse)
     log = AccessLog.objects.get(user=org.nurse, action="process.todo")
     assert (log.episode, log.individual, log.unit) == (episode, episode.individual, org.ward)
+
+
+def test_a_nurse_of_two_wards_is_logged_as_seeing_the_patient_through_the_ward_of_the_stay(org):
+    Membership.objects.create(user=org.nurse, unit=org.other_ward, role=Role.NURSE)
+    episode = admit(org, admitted_at=timezone.now() - dt.timedelta(hours=30), send_notice=False)
+    assert episode in {i.episode for i in todo_for_user(org.nurse)}
+    log = AccessLog.objects.get(user=org.nurse, action="process.todo")
+    assert (log.episode, log.unit) == (episode, org.ward)
 
 
 def test_the_number_of_queries_does_not_grow_with_the_number_of_episodes(org):
