@@ -271,13 +271,12 @@ def _sql_inbox_counts(unit_id: int) -> tuple[str, list]:
 def _sql_visible_inbox(unit_id: int, now: dt.datetime) -> list[tuple[str, list]]:
     """The API inbox's data: the newest 50 messages to the unit about episodes it may still
     see (need-to-know, as `episodes.access.visible_parties`), and how many there are."""
+    # Each party row holds when its unit's read access ends (`Party.visible_until`).
     visible = (
-        "SELECT p.episode_id FROM episodes_party p JOIN episodes_episode e ON e.id = p.episode_id"
-        " WHERE p.unit_id = %s AND (p.removed_at IS NULL OR p.removed_at >= %s)"
-        " AND (e.ended_at IS NULL OR e.ended_at >= %s)"
+        "SELECT p.episode_id FROM episodes_party p"
+        " WHERE p.unit_id = %s AND (p.visible_until IS NULL OR p.visible_until >= %s)"
     )
-    removal, end = now - dt.timedelta(days=14), now - dt.timedelta(days=90)
-    params = [unit_id, removal, end, unit_id]
+    params = [unit_id, now, unit_id]
     return [
         (
             "SELECT m.id, m.public_id, m.kind, m.sent_at, m.acknowledged_at FROM episodes_message m"
