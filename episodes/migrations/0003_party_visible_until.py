@@ -64,4 +64,7 @@ class Migration(migrations.Migration):
                 name="party_unit_visible_until",
             ),
         ),
+        # The fill rewrote every party row: fresh statistics for the planner at once, rather
+        # than whenever autovacuum gets to it (PostgreSQL and SQLite both know ANALYZE).
+        migrations.RunSQL("ANALYZE episodes_party", migrations.RunSQL.noop, elidable=True),
     ]
