@@ -478,15 +478,34 @@ def _fresh_identifiers(count: int) -> list[str]:
 BENCH_FAMILY_NAME = "Benchsson"
 
 
+def _admission_units(scene: Scene) -> tuple[Unit, object]:
+    """The ward the admission cases admit at and the area their people live in: another ward
+    than the named one, and the area of another needs-assessment unit than the named one, so
+    the units whose pages the other cases measure get none of the benchmark's stays (each run
+    left them a few dozen stays discharged that day, and their lists grew run by run)."""
+    wards = Unit.objects.filter(kind=UnitKind.WARD, is_active=True).exclude(pk=scene.ward.pk)
+    ward = wards.order_by("name", "id").first() or scene.ward
+    area = (
+        Unit.objects.filter(kind=UnitKind.NEEDS_ASSESSMENT, is_active=True, area__isnull=False)
+        .exclude(area_id=scene.unit.area_id or 0)
+        .order_by("name", "id")
+        .values_list("area__public_id", flat=True)
+        .first()
+    )
+    if area is None:
+        area = Unit.objects.filter(pk=scene.unit.pk).values_list("area__public_id", flat=True)[0]
+    return ward, area
+
+
 def _admission_feed(scene: Scene) -> tuple[str, Callable[[str], dict]]:
     """The admission cases' integration user's API key at the bench ward, and the body of one
     admission there (a person of the needs-assessment unit's area, a notice sent at once)."""
+    ward, area = _admission_units(scene)
     integration, _ = User.objects.get_or_create(
         username="bench-integration", defaults={"first_name": "Integration"}
     )
-    Membership.objects.get_or_create(user=integration, unit=scene.ward, role=Role.INTEGRATION)
+    Membership.objects.get_or_create(user=integration, unit=ward, role=Role.INTEGRATION)
     _, key = ApiToken.issue(integration, "benchmark")
-    area = Unit.objects.filter(pk=scene.unit.pk).values_list("area__public_id", flat=True)[0]
     estimated = (local_date(timezone.now()) + dt.timedelta(days=5)).isoformat()
 
     def admission(identifier: str) -> dict:
@@ -494,7 +513,7 @@ def _admission_feed(scene: Scene) -> tuple[str, Callable[[str], dict]]:
             "identifier": identifier,
             "given_name": "Test",
             "family_name": BENCH_FAMILY_NAME,
-            "ward": str(scene.ward.public_id),
+            "ward": str(ward.public_id),
             "may_need_help": True,
             "estimated_discharge_date": estimated,
             "send_admission_notice": True,
