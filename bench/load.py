@@ -185,6 +185,10 @@ def _worker(
     """One user: a call, then (with `think`) a pause drawn around `think` seconds, as a person
     reads the page before the next click."""
     rng = random.Random(seed)
+    if think:
+        # People do not all click at the same instant: at people's pace each user starts at
+        # a random moment of the first two pauses (a ramp-up), not in one burst of 24.
+        time.sleep(rng.uniform(0, 2 * think))
     episodes: list[str] = []
     estimated = (local_date(timezone.now()) + dt.timedelta(days=4)).isoformat()
     while time.monotonic() < deadline:
