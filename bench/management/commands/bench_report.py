@@ -10,9 +10,13 @@ from bench.load import format_load
 from bench.report import RESULTS_DIR, format_comparison, format_table, load_text
 
 START, END = "<!-- bench:results -->", "<!-- /bench:results -->"
-# Issue 17's before/after pair, taken back to back on one machine.
-PAIR = ("issue17-before-postgresql-1y", "issue17-after-postgresql-1y")
-PAIR_START, PAIR_END = "<!-- bench:issue17 -->", "<!-- /bench:issue17 -->"
+# Issue 17's before/after pairs, each taken back to back on one machine, and the marker in
+# docs/performance.md each is written between.
+PAIRS = [
+    ("issue17-before-postgresql-1y", "issue17-after-postgresql-1y", "issue17"),
+    ("issue17-round3-before-postgresql-10y", "issue17-round3-after-postgresql-10y", "round3-10y"),
+    ("issue17-round3-before-postgresql-1y", "issue17-round3-after-postgresql-1y", "round3-1y"),
+]
 ORDER = [
     "issue17-before-postgresql-1y",
     "issue17-after-postgresql-1y",
@@ -56,15 +60,15 @@ class Command(BaseCommand):
         text = doc.read_text()
         block = f"{START}\n" + "\n".join(parts) + f"\n{END}"
         text = re.sub(re.escape(START) + ".*?" + re.escape(END), lambda _: block, text, flags=re.S)
-        paths = [RESULTS_DIR / f"{label}.json" for label in PAIR]
-        if all(path.exists() for path in paths):
+        for *labels, marker in PAIRS:
+            paths = [RESULTS_DIR / f"{label}.json" for label in labels]
+            if not all(path.exists() for path in paths):
+                continue
             before, after = (json.loads(path.read_text()) for path in paths)
-            pair = f"{PAIR_START}\n" + format_comparison(before, after) + f"\n{PAIR_END}"
+            start, end = f"<!-- bench:{marker} -->", f"<!-- /bench:{marker} -->"
+            pair = f"{start}\n" + format_comparison(before, after) + f"\n{end}"
             text = re.sub(
-                re.escape(PAIR_START) + ".*?" + re.escape(PAIR_END),
-                lambda _: pair,
-                text,
-                flags=re.S,
+                re.escape(start) + ".*?" + re.escape(end), lambda _, p=pair: p, text, flags=re.S
             )
             parts.append(format_comparison(before, after) + "\n")
         doc.write_text(text)
