@@ -38,6 +38,7 @@ from bench.report import machine
 from bench.run import (
     ACTIVE,
     BENCH_FAMILY_NAME,
+    BENCH_UNITS,
     _fresh_identifiers,
     discharge_benchmark_admissions,
 )
@@ -117,7 +118,12 @@ def _actors(assessors: int, ward_users: int) -> list[Actor]:
                 "assessor", membership.user, membership.unit, _session_cookie(membership.user), key
             )
         )
-    wards = Unit.objects.filter(kind=UnitKind.WARD, is_active=True).order_by("id")[:ward_users]
+    # Not the named ward the page cases measure: the load run's admissions go elsewhere.
+    wards = (
+        Unit.objects.filter(kind=UnitKind.WARD, is_active=True)
+        .exclude(name__in=BENCH_UNITS[UnitKind.WARD])
+        .order_by("id")[:ward_users]
+    )
     for ward in wards:
         nurse = Membership.objects.filter(unit=ward, role=Role.NURSE).select_related("user").first()
         assert nurse is not None, f"no nurse at {ward}"
@@ -291,8 +297,13 @@ def run_load(
     port = _free_port()
     assessors = users * 2 // 3
     actors = _actors(assessors, users - assessors)
+    # People of an area other than the named needs-assessment unit's, so its lists do not grow
+    # by the load run's admissions (the page cases of the next run measure them).
+    named = Unit.objects.filter(name__in=BENCH_UNITS[UnitKind.NEEDS_ASSESSMENT])
     area = str(
-        Unit.objects.filter(kind=UnitKind.NEEDS_ASSESSMENT)
+        Unit.objects.filter(kind=UnitKind.NEEDS_ASSESSMENT, area__isnull=False)
+        .exclude(area__in=named.values("area"))
+        .order_by("id")
         .values_list("area__public_id", flat=True)
         .first()
     )
