@@ -8,7 +8,6 @@ access row per episode shown, in one statement (`audit.log.log_access_many`).
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet, Subquery, Value
@@ -20,6 +19,7 @@ from django.utils.text import capfirst
 
 from audit.log import log_access_many
 from core.models import choice_label
+from core.pages import url_by_public_id
 from episodes.access import care_unit_ids, visible_parties
 from episodes.models import Episode, EpisodeState, Party
 from episodes.rules import RULES, Step
@@ -435,9 +435,6 @@ def check_off_allowed(
     )
 
 
-_URL_PLACEHOLDER = uuid.UUID(int=0)
-
-
 def swimlanes(
     episode: Episode,
     user: User,
@@ -463,8 +460,7 @@ def swimlanes(
     memberships = list(user.active_memberships())
     lanes = {lane.value: Swimlane(lane.value, lane.label) for lane in Lane}
     moments = Moments()
-    # One `reverse` for all the activities: their URLs differ only by the public id.
-    url_pattern = reverse("process:check_off", args=[_URL_PLACEHOLDER])
+    check_off_url = url_by_public_id("process:check_off")
     for activity in activities:
         state = activity.state(now)
         definition = activity.definition
@@ -476,7 +472,7 @@ def swimlanes(
             due_at=activity.due_at,
             completed_at=activity.completed_at,
             may_check_off=check_off_allowed(user, activity, party_unit_ids, memberships),
-            check_off_url=url_pattern.replace(str(_URL_PLACEHOLDER), str(activity.public_id)),
+            check_off_url=check_off_url(activity.public_id),
             anchor=f"activity-{definition.key}",
         )
         if activity.due_at:

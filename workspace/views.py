@@ -7,7 +7,6 @@ They live above both apps, so `episodes` never imports `process` (it is the othe
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -23,7 +22,7 @@ from django.views.decorators.http import require_POST
 from audit.log import log_access_many
 from core.errors import ActionError
 from core.models import choice_label
-from core.pages import in_order, page_ids
+from core.pages import in_order, page_ids, url_by_public_id
 from deviations.worklist import todo_for_user as deviation_todo
 from episodes.access import care_unit_ids, get_episode_for_user, inbox_messages, visible_episodes
 from episodes.deadlines import NEXT_STEP_FIELDS, next_step
@@ -190,16 +189,12 @@ def _step_form(step: Step, episode, user, data=None):
     return STEP_FORMS[step].form(data, episode=episode, user=user, auto_id=f"{step.value}-%s")
 
 
-_URL_PLACEHOLDER = uuid.UUID(int=0)
-
-
 def _messages_rows(episode) -> list[dict]:
     """The episode's last 50 messages as the page's table shows them, newest first: slim rows
     with their texts formatted once here (issue 17), the times in Stockholm time as the
     template's `date` filter writes them (`date:'c'` is `isoformat`)."""
     rows = []
-    # One `reverse` for all the messages: their URLs differ only by the public id.
-    url_pattern = reverse("message", args=[_URL_PLACEHOLDER])
+    message_url = url_by_public_id("message")
     messages_read = episode.messages.order_by("-sent_at").values_list(
         "public_id",
         "kind",
@@ -216,7 +211,7 @@ def _messages_rows(episode) -> list[dict]:
             {
                 "sent_iso": sent.isoformat(),
                 "sent": f"{sent:%Y-%m-%d %H:%M}",
-                "url": url_pattern.replace(str(_URL_PLACEHOLDER), str(public_id)),
+                "url": message_url(public_id),
                 "kind_label": choice_label(MessageKind, kind),
                 "sender_name": sender,
                 "recipient_name": recipient,
